@@ -1,0 +1,123 @@
+namespace ToxicFunctions.Csv;
+
+/// <summary>
+/// Reads the comments of a <c>comment_text,labels</c> CSV file: the header names the columns (in any order, other
+/// columns ignored); every record is either a <see cref="CommentRecord"/> or a <see cref="RejectedRecord"/>.
+/// </summary>
+public sealed class CommentCsvReader
+{
+    /// <summary>The column holding the comment text.</summary>
+    public const string TextColumn = "comment_text";
+
+    /// <summary>The column holding the 0/1 label.</summary>
+    public const string LabelColumn = "labels";
+
+    private const int MaxRawTextChars = 1 << 16;
+
+    private readonly CsvRecordReader _csv;
+    private int _fieldCount = -1;
+    private int _textIndex;
+    private int _labelIndex;
+
+    /// <summary>Creates a reader over CSV text.</summary>
+    public CommentCsvReader(TextReader reader, int maxRecordChars = CsvRecordReader.DefaultMaxRecordChars) =>
+        _csv = new CsvRecordReader(reader, maxRecordChars);
+
+    /// <summary>
+    /// Reads up to <paramref name="maxRecords"/> good records into <paramref name="records"/> and every rejection met on
+    /// the way into <paramref name="rejected"/>; returns false once the input is exhausted and nothing was read.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
+    public async ValueTask<bool> ReadAsync(
+        List<CommentRecord> records, List<RejectedRecord> rejected, int maxRecords, CancellationToken cancellationToken = default)
+    {
+        if (_fieldCount < 0)
+        {
+            await ReadHeaderAsync(cancellationToken);
+        }
+
+        var any = false;
+        while (records.Count < maxRecords && await _csv.ReadAsync(cancellationToken))
+        {
+            any = true;
+            CommentRecord? record = null;
+            var reason = _csv.Error ?? Validate(out record);
+            if (reason is null)
+            {
+                records.Add(record!);
+            }
+            else
+            {
+                rejected.Add(new RejectedRecord(_csv.LineNumber, reason, Truncate(_csv.GetRawText())));
+            }
+        }
+
+        return any;
+    }
+
+    private string? Validate(out CommentRecord? record)
+    {
+        record = null;
+        var fields = _csv.Fields;
+        if (fields.Count != _fieldCount)
+        {
+            return $"expected {_fieldCount} fields, found {fields.Count}";
+        }
+
+        var label = fields[_labelIndex].AsSpan().Trim();
+        short value;
+        if (label.SequenceEqual("0"))
+        {
+            value = 0;
+        }
+        else if (label.SequenceEqual("1"))
+        {
+            value = 1;
+        }
+        else
+        {
+            return $"{LabelColumn} must be 0 or 1, found '{Truncate(fields[_labelIndex], 40)}'";
+        }
+
+        var text = fields[_textIndex];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return $"{TextColumn} is empty";
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            return $"{TextColumn} contains a NUL character";
+        }
+
+        record = new CommentRecord(_csv.LineNumber, text, value);
+        return null;
+    }
+
+    private async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
+    {
+        if (!await _csv.ReadAsync(cancellationToken))
+        {
+            throw new InvalidDataException("The file is empty: expected a header with columns comment_text,labels.");
+        }
+
+        if (_csv.Error is not null)
+        {
+            throw new InvalidDataException($"The header on line {_csv.LineNumber} is malformed: {_csv.Error}.");
+        }
+
+        var names = _csv.Fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
+        _textIndex = names.IndexOf(TextColumn);
+        _labelIndex = names.IndexOf(LabelColumn);
+        if (_textIndex < 0 || _labelIndex < 0)
+        {
+            throw new InvalidDataException(
+                $"The header must name the columns {TextColumn} and {LabelColumn}; found: {Truncate(string.Join(',', _csv.Fields), 200)}.");
+        }
+
+        _fieldCount = names.Count;
+    }
+
+    private static string Truncate(string text, int max = MaxRawTextChars) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+}

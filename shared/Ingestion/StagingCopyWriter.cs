@@ -1,0 +1,109 @@
+using Npgsql;
+using NpgsqlTypes;
+using ToxicFunctions.Csv;
+
+namespace ToxicFunctions.Ingestion;
+
+/// <summary>
+/// Writes tokenized batches into <c>staging.comments</c> with binary COPY, and rejected records into
+/// <c>staging.rejected_records</c>. One connection runs one COPY at a time, so rejections are held back and written
+/// between COPY runs once enough of them gather.
+/// </summary>
+internal sealed class StagingCopyWriter(NpgsqlConnection connection, long loadId, int rejectedFlushCount) : IAsyncDisposable
+{
+    private const string CopyComments =
+        "COPY staging.comments (id, load_id, line_number, comment_text, labels, input_ids) FROM STDIN (FORMAT BINARY)";
+
+    private const string CopyRejected =
+        "COPY staging.rejected_records (load_id, line_number, reason, raw_text) FROM STDIN (FORMAT BINARY)";
+
+    private readonly List<RejectedRecord> _rejected = [];
+    private NpgsqlBinaryImporter? _comments;
+
+    public long RowsLoaded { get; private set; }
+
+    public long RowsRejected { get; private set; }
+
+    public async Task WriteAsync(CommentBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Records.Count > 0)
+        {
+            _comments ??= await connection.BeginBinaryImportAsync(CopyComments, cancellationToken);
+            for (var i = 0; i < batch.Records.Count; i++)
+            {
+                var record = batch.Records[i];
+                await _comments.StartRowAsync(cancellationToken);
+                await _comments.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellationToken);
+                await _comments.WriteAsync(loadId, NpgsqlDbType.Bigint, cancellationToken);
+                await _comments.WriteAsync(record.LineNumber, NpgsqlDbType.Bigint, cancellationToken);
+                await _comments.WriteAsync(record.Text, NpgsqlDbType.Text, cancellationToken);
+                await _comments.WriteAsync(record.Label, NpgsqlDbType.Smallint, cancellationToken);
+                await _comments.WriteAsync(batch.TokenIds[i], NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
+            }
+
+            RowsLoaded += batch.Records.Count;
+        }
+
+        _rejected.AddRange(batch.Rejected);
+        if (_rejected.Count >= rejectedFlushCount)
+        {
+            await FlushRejectedAsync(cancellationToken);
+        }
+    }
+
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        await EndCommentsAsync(cancellationToken);
+        await FlushRejectedAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Disposing an importer that was not completed cancels its COPY.
+        if (_comments is not null)
+        {
+            await _comments.DisposeAsync();
+        }
+    }
+
+    private async Task EndCommentsAsync(CancellationToken cancellationToken)
+    {
+        if (_comments is null)
+        {
+            return;
+        }
+
+        await _comments.CompleteAsync(cancellationToken);
+        await _comments.DisposeAsync();
+        _comments = null;
+    }
+
+    private async Task FlushRejectedAsync(CancellationToken cancellationToken)
+    {
+        if (_rejected.Count == 0)
+        {
+            return;
+        }
+
+        await EndCommentsAsync(cancellationToken);
+        await using (var importer = await connection.BeginBinaryImportAsync(CopyRejected, cancellationToken))
+        {
+            foreach (var rejected in _rejected)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(loadId, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(rejected.LineNumber, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(WithoutNul(rejected.Reason), NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(WithoutNul(rejected.RawText), NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        RowsRejected += _rejected.Count;
+        _rejected.Clear();
+    }
+
+    // PostgreSQL text cannot hold NUL; a rejected record may contain one (that can be why it was rejected).
+    private static string WithoutNul(string text) => text.Replace('\0', '\uFFFD');
+}

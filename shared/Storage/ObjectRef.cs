@@ -1,0 +1,13 @@
+namespace ToxicFunctions.Storage;
+
+/// <summary>One version of an object in an object store.</summary>
+/// <param name="Store">Which kind of store: <c>s3</c>, <c>blob</c> or <c>file</c>.</param>
+/// <param name="Container">The bucket or container.</param>
+/// <param name="Key">The object key (blob name).</param>
+/// <param name="Version">The version id, or the ETag where the store keeps no versions.</param>
+/// <param name="Size">The size in bytes, when known.</param>
+public sealed record ObjectRef(string Store, string Container, string Key, string Version, long? Size)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{Store}://{Container}/{Key}@{Version}";
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ToxicFunctions.Storage;
+
+/// <summary>
+/// The standard S3 event notification body (<c>{"Records":[{"eventName":..., "s3":{"bucket":{"name"}, "object":{"key"}}}]}</c>)
+/// as AWS S3, MinIO and Ceph radosgw send it.
+/// </summary>
+public sealed class S3EventNotification
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>The records of the notification.</summary>
+    [JsonPropertyName("Records")]
+    public List<S3EventRecord> Records { get; set; } = [];
+
+    /// <summary>Parses a notification body.</summary>
+    /// <exception cref="JsonException">The body is not an S3 event notification.</exception>
+    public static S3EventNotification Parse(string json)
+    {
+        var notification = JsonSerializer.Deserialize<S3EventNotification>(json, s_json)
+            ?? throw new JsonException("The body is empty or null.");
+        foreach (var record in notification.Records)
+        {
+            if (string.IsNullOrEmpty(record.S3?.Bucket?.Name) || string.IsNullOrEmpty(record.S3.Object?.Key))
+            {
+                throw new JsonException("An event record lacks s3.bucket.name or s3.object.key.");
+            }
+        }
+
+        return notification;
+    }
+}
+
+/// <summary>One event of an S3 notification.</summary>
+public sealed class S3EventRecord
+{
+    /// <summary>For example <c>ObjectCreated:Put</c> (AWS, radosgw) or <c>s3:ObjectCreated:Put</c> (MinIO).</summary>
+    public string? EventName { get; set; }
+
+    /// <summary>What the event is about.</summary>
+    public S3EventEntity? S3 { get; set; }
+
+    /// <summary>Whether the event announces a new object (or a new version of one).</summary>
+    public bool IsObjectCreated => EventName?.Contains("ObjectCreated", StringComparison.Ordinal) == true;
+
+    /// <summary>The object key, URL-decoded (notifications encode keys as in a query string).</summary>
+    public string DecodedKey => WebUtility.UrlDecode(S3!.Object!.Key!);
+}
+
+/// <summary>The bucket and object of an event.</summary>
+public sealed class S3EventEntity
+{
+    /// <summary>The bucket.</summary>
+    public S3EventBucket? Bucket { get; set; }
+
+    /// <summary>The object.</summary>
+    public S3EventObject? Object { get; set; }
+}
+
+/// <summary>The bucket of an event.</summary>
+public sealed class S3EventBucket
+{
+    /// <summary>The bucket name.</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>The object of an event.</summary>
+public sealed class S3EventObject
+{
+    /// <summary>The URL-encoded key.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>The size in bytes.</summary>
+    public long? Size { get; set; }
+
+    /// <summary>The ETag.</summary>
+    public string? ETag { get; set; }
+
+    /// <summary>The version id, empty when the bucket keeps no versions.</summary>
+    public string? VersionId { get; set; }
+}

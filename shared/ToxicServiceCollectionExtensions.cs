@@ -1,0 +1,43 @@
+using Amazon.S3;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ToxicFunctions.Database;
+using ToxicFunctions.Ingestion;
+using ToxicFunctions.Storage;
+using ToxicFunctions.Tokenization;
+
+namespace ToxicFunctions;
+
+/// <summary>Registers the pipeline's services; every host (Functions app, local host, CLI, tests) uses this one list.</summary>
+public static class ToxicServiceCollectionExtensions
+{
+    /// <summary>The setting holding the Azure Storage connection string of the raw container (the blob trigger's connection).</summary>
+    public const string RawStorageSetting = "RawStorage";
+
+    /// <summary>The setting naming the blob container where raw CSV files land.</summary>
+    public const string RawBlobContainerSetting = "RawBlobContainer";
+
+    /// <summary>Adds settings, clients and services of the pipeline.</summary>
+    public static IServiceCollection AddToxicFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.Section)).ValidateDataAnnotations();
+        services.AddOptions<S3Options>().Bind(configuration.GetSection(S3Options.Section));
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
+
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.AddSingleton<IAmazonS3>(sp => S3ClientFactory.Create(sp.GetRequiredService<IOptions<S3Options>>().Value));
+        services.AddSingleton(_ => new BlobServiceClient(
+            configuration[RawStorageSetting] ?? throw new InvalidOperationException($"The setting {RawStorageSetting} is missing.")));
+        services.AddSingleton(_ => WordPieceTokenizer.DistilBertBaseUncased);
+
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<S3RawObjects>();
+        services.AddSingleton<BatchIngestService>();
+        services.AddSingleton<S3NotificationIngest>();
+        services.AddHostedService<MigrateOnStartup>();
+        return services;
+    }
+}
