@@ -37,6 +37,8 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<S3RawObjects>();
         services.AddSingleton<BatchIngestService>();
         services.AddSingleton<S3NotificationIngest>();
+        services.AddSingleton(sp => new S3NotificationSetup(
+            sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
         services.AddHostedService<MigrateOnStartup>();
         return services;
     }

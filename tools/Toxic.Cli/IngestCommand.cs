@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using ToxicFunctions.Database;
+using ToxicFunctions.Ingestion;
+using ToxicFunctions.Storage;
+
+namespace ToxicFunctions.Cli;
+
+/// <summary><c>toxic ingest</c>: loads a CSV into staging directly, from a local file or an S3 object, without a trigger.</summary>
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "A local CSV file, or s3://bucket/key." };
+        var command = new Command("ingest", "Load a CSV (local file or s3://bucket/key) into staging, as the triggers do.") { source };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var services = CliServices.Build();
+            await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            var ingest = services.GetRequiredService<BatchIngestService>();
+            await using var obj = await OpenAsync(parse.GetValue(source)!, services, cancellationToken);
+            var result = await ingest.IngestAsync(obj, cancellationToken);
+            Console.WriteLine(
+                $"{result.Object}: {result.Outcome} load_id={result.LoadId} rows={result.RowsLoaded} rejected={result.RowsRejected}"
+                + (result.Error is null ? "" : $" error={result.Error}"));
+            return result.Outcome == IngestOutcome.Failed ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static async Task<RawObject> OpenAsync(string source, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (source.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            var path = source["s3://".Length..];
+            var slash = path.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || slash == path.Length - 1)
+            {
+                throw new ArgumentException($"Expected s3://bucket/key, got {source}.");
+            }
+
+            return await services.GetRequiredService<S3RawObjects>().OpenAsync(path[..slash], path[(slash + 1)..], null, cancellationToken);
+        }
+
+        // A local file's version is its content hash: the same bytes are the same version wherever they lie.
+        var file = new FileInfo(source);
+        string hash;
+        await using (var stream = file.OpenRead())
+        {
+            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+
+        return new RawObject(
+            new ObjectRef("file", file.DirectoryName ?? "", file.Name, hash, file.Length),
+            new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+using ToxicFunctions.Cli;
+
+var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local services by default; override with environment variables such as Postgres__ConnectionString)")
+{
+    TokenizeCommand.Create(),
+    UploadCommand.Create(),
+    IngestCommand.Create(),
+    MigrateCommand.Create(),
+    S3NotifyCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using ToxicFunctions.Functions.Ingestion;
+
+namespace ToxicFunctions.LocalHost;
+
+/// <summary>Wires the Function App's classes to local triggers: each HTTP function at its route under /api.</summary>
+internal static class LocalFunctionTriggers
+{
+    public static IServiceCollection AddLocalFunctionTriggers(this IServiceCollection services)
+    {
+        // IActionResult results of the functions are executed by MVC's result executors, as in the Functions host.
+        services.AddControllers();
+        services.AddTransient<S3Events>();
+        services.AddTransient<IngestRawBlob>();
+        services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
+        services.AddHostedService<BlobTriggerPoller>();
+        return services;
+    }
+
+    public static void MapLocalFunctionRoutes(this WebApplication app)
+    {
+        app.MapPost("/api/s3/events", (HttpContext context, S3Events function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
+        app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
+    }
+
+    private static async Task ExecuteAsync(HttpContext context, Task<IActionResult> invocation)
+    {
+        var result = await invocation;
+        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+    }
+}
