@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+
 namespace ToxicFunctions;
 
 /// <summary>
@@ -26,4 +29,11 @@ public static class LocalDevelopmentSettings
         [ToxicServiceCollectionExtensions.RawBlobContainerSetting] = "raw",
         ["Kafka:BootstrapServers"] = "127.0.0.1:9092",
     };
+
+    /// <summary>Adds the defaults beneath every other configuration source, so that anything configured wins.</summary>
+    public static IConfigurationBuilder AddLocalDevelopmentDefaults(this IConfigurationBuilder builder)
+    {
+        builder.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Values });
+        return builder;
+    }
 }

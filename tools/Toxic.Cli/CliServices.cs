@@ -11,7 +11,7 @@ internal static class CliServices
     public static IServiceProvider Build()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(LocalDevelopmentSettings.Values).AddEnvironmentVariables();
+        builder.Configuration.AddEnvironmentVariables().AddLocalDevelopmentDefaults();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddToxicFunctions(builder.Configuration);
         return builder.Services.BuildServiceProvider();

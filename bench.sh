@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs one benchmark against the local services; each ends with one line of key=value figures.
+#   ./bench.sh ingest      S3 object -> tokenized staging rows, against plain PostgreSQL COPY of the same CSV
+#   ./bench.sh tokenizer   our WordPiece tokenizer against the fastest exact peer, one thread
+#   ./bench.sh large       a 1 GB object ingested by the `toxic` process, with its peak memory
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+name=${1:?usage: ./bench.sh ingest|tokenizer|large [args]}
+shift
+
+scripts/services.sh up >/dev/null
+eval "$(scripts/services.sh env)"
+for project in bench/Toxic.Bench tools/Toxic.Cli; do
+  dotnet build "$project" -c Release -nologo -v quiet >/dev/null || dotnet build "$project" -c Release -nologo
+done
+dotnet bench/Toxic.Bench/bin/Release/net10.0/Toxic.Bench.dll "$name" "$@"

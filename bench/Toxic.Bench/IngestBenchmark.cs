@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ToxicFunctions.Ingestion;
+using ToxicFunctions.Storage;
+
+namespace ToxicFunctions.Bench;
+
+/// <summary>
+/// <c>./bench.sh ingest</c>: text_comment_1.csv repeated to at least 100,000 rows, ingested from an S3 object into
+/// staging (parse, tokenize, binary COPY, one transaction), against the physical floor of the same job: a plain
+/// PostgreSQL <c>COPY ... (FORMAT csv)</c> of the same file, untokenized, into a plain table, in the same run.
+/// </summary>
+internal static class IngestBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        await using var services = await BenchServices.CreateAsync("toxic_bench");
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var objects = services.GetRequiredService<S3RawObjects>();
+        var s3 = services.GetRequiredService<IAmazonS3>();
+        var ingest = services.GetRequiredService<BatchIngestService>();
+
+        var file = Path.Combine(Path.GetTempPath(), "toxic-bench-ingest.csv");
+        var rows = BenchData.WriteRepeatedCsv(file, minRows: 100_000, minBytes: 0);
+        var bytes = new FileInfo(file).Length;
+        Console.WriteLine($"input: {rows:N0} rows, {bytes / 1e6:F1} MB ({(BenchData.SamplePath() is null ? "generated" : "text_comment_1.csv repeated")})");
+
+        const string bucket = "bench";
+        await objects.EnsureBucketAsync(bucket, default);
+        await using (var content = File.OpenRead(file))
+        {
+            await objects.UploadAsync(bucket, "ingest.csv", content, default);
+        }
+
+        await ExecuteAsync(dataSource, "CREATE TABLE IF NOT EXISTS public.bench_plain_copy (comment_text text, labels integer)");
+
+        var ours = new List<double>();
+        var peer = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            await ExecuteAsync(dataSource, "TRUNCATE staging.comments, staging.rejected_records, staging.loads, public.bench_plain_copy");
+            await ExecuteAsync(dataSource, "CHECKPOINT");
+
+            var stopwatch = Stopwatch.StartNew();
+            await using (var obj = await objects.OpenAsync(bucket, "ingest.csv", null, default))
+            {
+                var result = await ingest.IngestAsync(obj);
+                if (result.Outcome != IngestOutcome.Loaded || result.RowsLoaded != rows)
+                {
+                    throw new InvalidOperationException($"ingest loaded {result.RowsLoaded} of {rows} rows ({result.Outcome}, {result.RowsRejected} rejected)");
+                }
+            }
+
+            ours.Add(stopwatch.Elapsed.TotalSeconds);
+            await ExecuteAsync(dataSource, "CHECKPOINT");
+
+            stopwatch.Restart();
+            var copied = await PlainCopyAsync(dataSource, file);
+            peer.Add(stopwatch.Elapsed.TotalSeconds);
+            if (copied != rows)
+            {
+                throw new InvalidOperationException($"plain COPY loaded {copied} of {rows} rows");
+            }
+
+            Console.WriteLine($"round {round}: ingest {ours[^1]:F2} s ({rows / ours[^1]:N0} rows/s), plain COPY {peer[^1]:F2} s ({rows / peer[^1]:N0} rows/s)");
+        }
+
+        var oursRate = rows / Median(ours);
+        var peerRate = rows / Median(peer);
+        Console.WriteLine(FormattableString.Invariant(
+            $"ingest rows={rows} bytes={bytes} seconds={Median(ours):F2} rows_per_s={oursRate:F0} copy_rows_per_s={peerRate:F0} ratio={oursRate / peerRate:F2}"));
+        return 0;
+    }
+
+    private static async Task<long> PlainCopyAsync(NpgsqlDataSource dataSource, string file)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var copy = await connection.BeginRawBinaryCopyAsync(
+            "COPY public.bench_plain_copy (comment_text, labels) FROM STDIN (FORMAT csv, HEADER true)"))
+        await using (var input = File.OpenRead(file))
+        {
+            await input.CopyToAsync(copy);
+        }
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM public.bench_plain_copy", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The main job on local defaults: start the local services and the local Functions host, upload the comments CSV
+# to the raw bucket, let the S3 notification drive ingestion, and print what reached staging.
+#   ./run.sh [--data FILE]
+# Data: --data FILE, else ../shared/data/text_comment_1.csv beside the repository, else a generated sample.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+
+data=""
+while (($#)); do
+  case $1 in
+    --data) data=${2:?--data needs a file}; shift 2 ;;
+    *) echo "usage: ./run.sh [--data FILE]" >&2; exit 2 ;;
+  esac
+done
+if [[ -z $data && -f ../shared/data/text_comment_1.csv ]]; then data=../shared/data/text_comment_1.csv; fi
+if [[ -z $data ]]; then
+  data=.local/sample/synthetic_comments.csv
+  mkdir -p "$(dirname "$data")"
+  scripts/synthetic-comments.sh 2000 > "$data"
+  echo "run: no data given and no ../shared/data/text_comment_1.csv; generated $data"
+fi
+[[ -f $data ]] || { echo "run: $data does not exist" >&2; exit 2; }
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "services"
+scripts/services.sh up
+eval "$(scripts/services.sh env)"
+
+step "build"
+dotnet build tools/Toxic.LocalHost -c Release -nologo -v quiet
+dotnet build tools/Toxic.Cli -c Release -nologo -v quiet
+toxic() { dotnet "$ROOT/tools/Toxic.Cli/bin/Release/net10.0/toxic.dll" "$@"; }
+psql_toxic() { psql "host=127.0.0.1 port=55432 user=toxic dbname=toxic" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+step "database"
+toxic migrate
+
+step "local Functions host on http://127.0.0.1:7071"
+mkdir -p .local/logs
+host_pid=""
+if curl -s -o /dev/null --max-time 2 http://127.0.0.1:7071/; then
+  echo "already running"
+else
+  (cd tools/Toxic.LocalHost/bin/Release/net10.0 && exec dotnet toxic-localhost.dll) > .local/logs/localhost.log 2>&1 &
+  host_pid=$!
+  trap '[[ -n $host_pid ]] && kill "$host_pid" 2>/dev/null; true' EXIT
+  for _ in $(seq 1 100); do curl -s -o /dev/null --max-time 1 http://127.0.0.1:7071/ && break; sleep 0.2; done
+  curl -s -o /dev/null http://127.0.0.1:7071/ || { tail -20 .local/logs/localhost.log; exit 1; }
+  echo "started (pid $host_pid, log .local/logs/localhost.log)"
+fi
+
+step "S3 notification: raw bucket -> S3Events function"
+toxic s3-notify --endpoint http://127.0.0.1:7071/api/s3/events
+
+key=$(basename "$data")
+step "upload $data -> s3://raw/$key"
+toxic upload "$data" --key "$key"
+
+step "waiting for the notification to drive ingestion"
+status=""
+for _ in $(seq 1 600); do
+  status=$(psql_toxic -At -v key="$key" <<'SQL'
+SELECT status FROM staging.loads WHERE store = 's3' AND container = 'raw' AND object_key = :'key'
+ORDER BY load_id DESC LIMIT 1;
+SQL
+)
+  [[ $status == loaded || $status == failed ]] && break
+  sleep 0.2
+done
+[[ $status == loaded ]] || { echo "run: the object did not load (status '${status:-none}'); see .local/logs/localhost.log" >&2; exit 1; }
+
+step "staging"
+psql_toxic -v key="$key" <<'SQL'
+\pset footer off
+SELECT l.load_id, l.object_key, left(l.object_version, 12) AS version, l.rows_loaded, l.rows_rejected,
+       round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 2) AS seconds
+FROM staging.loads l WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key';
+SELECT count(*) AS rows, sum(labels) AS toxic, round(avg(cardinality(input_ids)), 1) AS avg_tokens,
+       max(cardinality(input_ids)) AS max_tokens, count(*) FILTER (WHERE cardinality(input_ids) = 512) AS truncated
+FROM staging.comments c JOIN staging.loads l USING (load_id)
+WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' AND l.status = 'loaded';
+SELECT line_number, reason, left(raw_text, 60) AS raw_text
+FROM staging.rejected_records r JOIN staging.loads l USING (load_id)
+WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' ORDER BY line_number LIMIT 5;
+SQL
+echo
+echo "run: done. Services keep running; stop them with scripts/services.sh down"

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using ToxicFunctions.LocalHost;
+
+namespace ToxicFunctions.Tests.Infrastructure;
+
+/// <summary>The local Functions host, started in-process on a free loopback port with the given settings.</summary>
+public sealed class RunningLocalHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningLocalHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<RunningLocalHost> StartAsync(IDictionary<string, string?> settings)
+    {
+        var port = FreePort();
+        var args = settings.Append(new("LocalHost:Urls", $"http://127.0.0.1:{port}"))
+            .Select(s => $"--{s.Key}={s.Value}")
+            .ToArray();
+        var app = LocalFunctionHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        return new RunningLocalHost(app, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,27 @@
+namespace ToxicFunctions.LocalHost;
+
+/// <summary>
+/// Serves the Function App's own function classes through their real triggers where Azure Functions Core Tools
+/// (<c>func start</c>) is not available: HTTP routes on http://127.0.0.1:7071/api/..., and the raw blob container
+/// polled like the Functions host's blob trigger. No pipeline logic lives here.
+/// </summary>
+public static class LocalFunctionHost
+{
+    /// <summary>The address <c>func start</c> listens on, and so this host by default.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:7071";
+
+    /// <summary>Builds the host; <paramref name="configure"/> may adjust settings and services (tests do).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddLocalDevelopmentDefaults();
+        builder.WebHost.UseUrls(builder.Configuration["LocalHost:Urls"] ?? DefaultUrls);
+        configure?.Invoke(builder);
+        builder.Services.AddToxicFunctions(builder.Configuration);
+        builder.Services.AddLocalFunctionTriggers();
+
+        var app = builder.Build();
+        app.MapLocalFunctionRoutes();
+        return app;
+    }
+}
