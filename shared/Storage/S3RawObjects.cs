@@ -39,7 +39,7 @@ public sealed class S3RawObjects(IAmazonS3 s3, IOptions<S3Options> options)
         }
     }
 
-    /// <summary>Uploads a file as <paramref name="key"/> (multipart for large files) and returns its ETag.</summary>
+    /// <summary>Uploads <paramref name="content"/> as <paramref name="key"/> (multipart for large content).</summary>
     public async Task UploadAsync(string bucket, string key, Stream content, CancellationToken cancellationToken)
     {
         using var transfer = new TransferUtility(s3);
@@ -47,4 +47,8 @@ public sealed class S3RawObjects(IAmazonS3 s3, IOptions<S3Options> options)
             new TransferUtilityUploadRequest { BucketName = bucket, Key = key, InputStream = content, ContentType = "text/csv", AutoCloseStream = false },
             cancellationToken);
     }
+
+    /// <summary>Deletes an object.</summary>
+    public Task DeleteAsync(string bucket, string key, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
 }

@@ -1,0 +1,14 @@
+using ToxicFunctions.Bench;
+
+switch (args.Length > 0 ? args[0] : "")
+{
+    case "tokenizer":
+        return TokenizerBenchmark.Run(args[1..]);
+    case "ingest":
+        return await IngestBenchmark.RunAsync(args[1..]);
+    case "large":
+        return await LargeObjectBenchmark.RunAsync(args[1..]);
+    default:
+        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large");
+        return 2;
+}

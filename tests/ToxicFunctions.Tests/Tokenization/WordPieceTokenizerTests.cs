@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using System.Text;
+using ToxicFunctions.Tokenization;
+
+namespace ToxicFunctions.Tests.Tokenization;
+
+public sealed class WordPieceTokenizerTests
+{
+    private const int Cls = 101;
+    private const int Sep = 102;
+    private const int Unk = 100;
+
+    // Literal ids looked up by hand in vocab.txt (id = line index).
+    private static readonly Dictionary<string, (string Text, int[] Ids)> s_cases = new()
+    {
+        ["empty"] = ("", [Cls, Sep]),
+        ["whitespace only"] = (" \n\t\u00a0 ", [Cls, Sep]),
+        ["newline inside text"] = ("Explanation\nWhy", [Cls, 7526 /* explanation */, 2339 /* why */, Sep]),
+        ["accents"] = ("Café naïve", [Cls, 7668 /* cafe */, 15743 /* naive */, Sep]),
+        ["upper case"] = ("HELLO World", [Cls, 7592 /* hello */, 2088 /* world */, Sep]),
+        ["spaces and tabs"] = ("  hello \t\t  world\r\n", [Cls, 7592, 2088, Sep]),
+        ["cjk"] = ("中国人", [Cls, 1746 /* 中 */, 1799 /* 国 */, 1756 /* 人 */, Sep]),
+        ["emoji alone"] = ("great 👍", [Cls, 2307 /* great */, Unk, Sep]),
+        ["emoji glued to a word"] = ("great👍", [Cls, Unk, Sep]), // "##👍" is not in the vocab: the whole word is unknown
+        ["url"] = ("http://example.com/a?b=c",
+            [Cls, 8299 /* http */, 1024 /* : */, 1013 /* / */, 1013, 2742 /* example */, 1012 /* . */, 4012 /* com */,
+                1013, 1037 /* a */, 1029 /* ? */, 1038 /* b */, 1027 /* = */, 1039 /* c */, Sep]),
+        ["equals pipe pound"] = ("a=b|c £ £5", // '£' is a symbol (Sc), not punctuation: "£5" stays one word
+            [Cls, 1037 /* a */, 1027 /* = */, 1038 /* b */, 1064 /* | */, 1039 /* c */, 1069 /* £ */, 27813 /* £5 */, Sep]),
+        ["control and format chars vanish inside a word"] = ("hel\u0001l\u200bo\0\uFFFD", [Cls, 7592 /* hello */, Sep]),
+        ["form feed is a control char, not whitespace"] = ("hel\u000clo", [Cls, 7592 /* hello */, Sep]),
+        ["dotted capital I lower-cases to i + combining dot"] = ("İstanbul", [Cls, 9960 /* istanbul */, Sep]),
+        ["not-equal sign decomposes to '=' + U+0338"] = ("x≠0", [Cls, 1060 /* x */, 1027 /* = */, 1014 /* 0 */, Sep]),
+        ["word of exactly 100 chars is word-pieced"] = (new string('a', 100),
+            [Cls, 13360 /* aaa */, .. Enumerable.Repeat(11057 /* ##aa */, 48), 2050 /* ##a */, Sep]),
+        ["word over 100 chars is unknown"] = (new string('a', 101), [Cls, Unk, Sep]),
+        ["truncated to 512 keeping sep last"] = (string.Concat(Enumerable.Repeat("word ", 600)),
+            [Cls, .. Enumerable.Repeat(2773 /* word */, 510), Sep]),
+        ["truncation keeps the first pieces of a split word"] = (string.Concat(Enumerable.Repeat("a ", 509)) + "abcd",
+            [Cls, .. Enumerable.Repeat(1037 /* a */, 509), 5925 /* abc; ##d is cut */, Sep]),
+        ["an accented word in the last slot"] = (string.Concat(Enumerable.Repeat("a ", 509)) + "naïve",
+            [Cls, .. Enumerable.Repeat(1037 /* a */, 509), 15743 /* naive */, Sep]),
+        ["an unknown word in the last slot"] = (string.Concat(Enumerable.Repeat("a ", 509)) + "great👍",
+            [Cls, .. Enumerable.Repeat(1037 /* a */, 509), Unk, Sep]),
+    };
+
+    public static TheoryData<string> CaseNames => [.. s_cases.Keys];
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Reference_gives_the_hand_checked_ids(string name)
+    {
+        var (text, expected) = s_cases[name];
+        Assert.Equal(expected, ReferenceBertTokenizer.DistilBertBaseUncased.Encode(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Product_gives_the_hand_checked_ids(string name)
+    {
+        var (text, expected) = s_cases[name];
+        Assert.Equal(expected, WordPieceTokenizer.DistilBertBaseUncased.Encode(text));
+    }
+
+    [Fact]
+    public void Long_text_is_the_reference_prefix_with_sep_last()
+    {
+        var text = string.Concat(Enumerable.Repeat("Explanation: why the edits were reverted? ", 80));
+        var reference = ReferenceBertTokenizer.DistilBertBaseUncased;
+
+        var ids = WordPieceTokenizer.DistilBertBaseUncased.Encode(text);
+
+        var pieces = reference.Tokenize(text).Select(reference.IdOf).ToArray();
+        Assert.True(pieces.Length > WordPieceTokenizer.MaxTokens, $"only {pieces.Length} pieces");
+        Assert.Equal(WordPieceTokenizer.MaxTokens, ids.Length);
+        Assert.Equal(WordPieceTokenizer.ClsId, ids[0]);
+        Assert.Equal(WordPieceTokenizer.SepId, ids[^1]);
+        Assert.Equal(pieces[..(WordPieceTokenizer.MaxTokens - 2)], ids[1..^1]);
+    }
+
+    [Fact]
+    public void Every_sample_comment_matches_the_reference()
+    {
+        var comments = SampleComments.Load();
+        if (comments.Count == 0)
+        {
+            return; // missing data explicitly allowed by TOXIC_ALLOW_MISSING_SAMPLE=1
+        }
+
+        var mismatches = new List<string>();
+        for (var i = 0; i < comments.Count; i++)
+        {
+            var expected = ReferenceBertTokenizer.DistilBertBaseUncased.Encode(comments[i]);
+            var actual = WordPieceTokenizer.DistilBertBaseUncased.Encode(comments[i]);
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                mismatches.Add(Describe(i, comments[i], expected, actual));
+            }
+        }
+
+        Assert.True(
+            mismatches.Count == 0,
+            $"{mismatches.Count} of {comments.Count} comments differ from the reference:\n"
+                + string.Join("\n", mismatches.Take(5)));
+    }
+
+    [Fact]
+    public void Parallel_encoding_equals_sequential_encoding()
+    {
+        var comments = SampleComments.Load();
+        if (comments.Count == 0)
+        {
+            return; // missing data explicitly allowed by TOXIC_ALLOW_MISSING_SAMPLE=1
+        }
+
+        var tokenizer = WordPieceTokenizer.DistilBertBaseUncased;
+        var sequential = comments.Select(tokenizer.Encode).ToArray();
+        var parallel = new int[comments.Count][];
+        Parallel.ForEach(
+            Partitioner.Create(0, comments.Count, 16),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount) },
+            range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    parallel[i] = tokenizer.Encode(comments[i]);
+                }
+            });
+
+        var differing = Enumerable.Range(0, comments.Count).Where(i => !sequential[i].AsSpan().SequenceEqual(parallel[i]));
+        Assert.Empty(differing);
+    }
+
+    private static string Describe(int index, string text, int[] expected, int[] actual)
+    {
+        var first = 0;
+        while (first < expected.Length && first < actual.Length && expected[first] == actual[first])
+        {
+            first++;
+        }
+
+        var from = Math.Max(0, first - 3);
+        string Around(int[] ids) => string.Join(",", ids.Skip(from).Take(10));
+        var snippet = text.Length > 120 ? text[..120] + "…" : text;
+        return $"#{index} \"{Escape(snippet)}\" (lengths {expected.Length}/{actual.Length}, first difference at {first}):"
+            + $"\n  reference [{from}..]: {Around(expected)}\n  product   [{from}..]: {Around(actual)}";
+    }
+
+    private static string Escape(string text)
+    {
+        var builder = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            builder.Append(rune.Value is < 0x20 or 0x7F ? $"\\u{rune.Value:x4}" : rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+}
+
+/// <summary>The comments of the project's sample data, shared/data/text_comment_1.csv beside the repository.</summary>
+internal static class SampleComments
+{
+    private const string RelativePath = "shared/data/text_comment_1.csv";
+    private static readonly Lazy<List<string>> s_comments = new(Read);
+
+    /// <summary>All comment_text values; empty only when TOXIC_ALLOW_MISSING_SAMPLE=1 and the file is absent.</summary>
+    public static IReadOnlyList<string> Load() => s_comments.Value;
+
+    private static List<string> Read()
+    {
+        var path = Locate();
+        if (path is null)
+        {
+            if (Environment.GetEnvironmentVariable("TOXIC_ALLOW_MISSING_SAMPLE") == "1")
+            {
+                return [];
+            }
+
+            Assert.Fail(
+                $"Sample data not found: set TOXIC_SAMPLE_DATA to the csv, or put {RelativePath} in a folder above "
+                + $"{AppContext.BaseDirectory}. Set TOXIC_ALLOW_MISSING_SAMPLE=1 to run without it.");
+        }
+
+        var records = Rfc4180.Parse(File.ReadAllText(path, Encoding.UTF8));
+        Assert.True(records.Count > 1, $"{path} has no records");
+        Assert.Equal(["comment_text", "labels"], records[0]);
+        return records.Skip(1).Select(record => record[0]).ToList();
+    }
+
+    private static string? Locate()
+    {
+        var configured = Environment.GetEnvironmentVariable("TOXIC_SAMPLE_DATA");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            var file = Directory.Exists(configured) ? Path.Combine(configured, "text_comment_1.csv") : configured;
+            Assert.True(File.Exists(file), $"TOXIC_SAMPLE_DATA={configured}, but {file} does not exist");
+            return file;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, RelativePath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A minimal RFC 4180 reader: quoted fields may hold commas, line breaks and doubled quotes.</summary>
+internal static class Rfc4180
+{
+    public static List<string[]> Parse(string text)
+    {
+        var records = new List<string[]>();
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c != '"')
+                {
+                    field.Append(c);
+                }
+                else if (i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else
+                {
+                    quoted = false;
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c is '\n' or '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                fields.Add(field.ToString());
+                field.Clear();
+                records.Add([.. fields]);
+                fields.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add([.. fields]);
+        }
+
+        return records;
+    }
+}
