@@ -30,8 +30,11 @@ scripts/services.sh up
 eval "$(scripts/services.sh env)"
 
 step "build"
-dotnet build tools/Toxic.LocalHost -c Release -nologo -v quiet
-dotnet build tools/Toxic.Cli -c Release -nologo -v quiet
+mkdir -p .local/logs
+for project in tools/Toxic.LocalHost tools/Toxic.Cli; do
+  dotnet build "$project" -c Release -nologo > .local/logs/build.log 2>&1 || { cat .local/logs/build.log; exit 1; }
+  echo "built $project"
+done
 toxic() { dotnet "$ROOT/tools/Toxic.Cli/bin/Release/net10.0/toxic.dll" "$@"; }
 psql_toxic() { psql "host=127.0.0.1 port=55432 user=toxic dbname=toxic" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
@@ -59,7 +62,8 @@ key=$(basename "$data")
 step "upload $data -> s3://raw/$key"
 toxic upload "$data" --key "$key"
 
-step "waiting for the notification to drive ingestion"
+step "waiting for the notification to drive ingestion (radosgw takes up to 30 s to start a new persistent topic's queue)"
+started=$SECONDS
 status=""
 for _ in $(seq 1 600); do
   status=$(psql_toxic -At -v key="$key" <<'SQL'
@@ -71,6 +75,7 @@ SQL
   sleep 0.2
 done
 [[ $status == loaded ]] || { echo "run: the object did not load (status '${status:-none}'); see .local/logs/localhost.log" >&2; exit 1; }
+echo "$status after $((SECONDS - started)) s"
 
 step "staging"
 psql_toxic -v key="$key" <<'SQL'

@@ -47,7 +47,7 @@ internal static class LoadRegistry
     {
         await using var command = new NpgsqlCommand(
             """
-            UPDATE staging.loads SET status = 'loaded', rows_loaded = @rows, rows_rejected = @rejected, finished_at = now()
+            UPDATE staging.loads SET status = 'loaded', rows_loaded = @rows, rows_rejected = @rejected, finished_at = clock_timestamp()
             WHERE load_id = @id
             """,
             connection);

@@ -9,11 +9,18 @@ internal static class S3NotifyCommand
 {
     public static Command Create()
     {
-        var endpoint = new Option<Uri>("--endpoint")
+        var endpoint = new Option<string>("--endpoint")
         {
             Description = "The webhook that receives the events.",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:7071/api/s3/events"),
+            DefaultValueFactory = _ => "http://127.0.0.1:7071/api/s3/events",
         };
+        endpoint.Validators.Add(result =>
+        {
+            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out _))
+            {
+                result.AddError("--endpoint must be an absolute URL, e.g. http://127.0.0.1:7071/api/s3/events");
+            }
+        });
         var bucket = new Option<string?>("--bucket") { Description = "The bucket; default: setting S3:RawBucket." };
         var topic = new Option<string>("--topic") { Description = "The notification topic name.", DefaultValueFactory = _ => "raw-ingest" };
         var command = new Command("s3-notify", "Create the raw bucket and push its ObjectCreated events to the S3Events function (Ceph radosgw topics).")
@@ -27,7 +34,7 @@ internal static class S3NotifyCommand
             var bucketName = parse.GetValue(bucket) ?? objects.RawBucket;
             await objects.EnsureBucketAsync(bucketName, cancellationToken);
             var arn = await services.GetRequiredService<S3NotificationSetup>()
-                .ConfigureAsync(bucketName, parse.GetValue(topic)!, parse.GetValue(endpoint)!, cancellationToken);
+                .ConfigureAsync(bucketName, parse.GetValue(topic)!, new Uri(parse.GetValue(endpoint)!), cancellationToken);
             Console.WriteLine($"s3://{bucketName} ObjectCreated events -> {arn} -> {parse.GetValue(endpoint)}");
             return 0;
         });
