@@ -216,6 +216,11 @@ unix_socket_directories = '$PG_SOCKETS'
 wal_level = logical
 max_replication_slots = 10
 max_wal_senders = 10
+# Sized for bulk loads on a developer machine: fewer checkpoints and WAL flushes mid-COPY.
+shared_buffers = 1GB
+wal_buffers = 64MB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
 EOF
   if ((EUID == 0)); then chown "$PG_OS_USER:" "$PG_DATA/toxic.conf"; fi
   # No -l: pg_ctl's own messages and the server's output both go to the log.

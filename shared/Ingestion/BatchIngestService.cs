@@ -67,14 +67,15 @@ public sealed class BatchIngestService(
             new BoundedChannelOptions(parallelism * 2) { SingleReader = true, SingleWriter = true });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ReadBatchesAsync(content, settings, batches.Writer, stop.Token), stop.Token);
+        var producer = Task.Run(() => ReadBatchesAsync(content, loadId, settings, batches.Writer, stop.Token), stop.Token);
 
         await using var writer = new StagingCopyWriter(connection, loadId, settings.RejectedFlushCount);
         try
         {
             await foreach (var pending in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                await writer.WriteAsync(await pending, cancellationToken);
+                using var batch = await pending;
+                await writer.WriteAsync(batch, cancellationToken);
             }
 
             await producer;
@@ -88,7 +89,7 @@ public sealed class BatchIngestService(
         }
     }
 
-    private async Task ReadBatchesAsync(Stream content, IngestOptions settings, ChannelWriter<Task<CommentBatch>> batches, CancellationToken cancellationToken)
+    private async Task ReadBatchesAsync(Stream content, long loadId, IngestOptions settings, ChannelWriter<Task<CommentBatch>> batches, CancellationToken cancellationToken)
     {
         try
         {
@@ -102,7 +103,7 @@ public sealed class BatchIngestService(
                     break;
                 }
 
-                await batches.WriteAsync(Task.Run(() => batch.Tokenize(tokenizer), cancellationToken), cancellationToken);
+                await batches.WriteAsync(Task.Run(() => batch.Prepare(tokenizer, loadId), cancellationToken), cancellationToken);
             }
 
             batches.Complete();

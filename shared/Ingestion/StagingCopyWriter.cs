@@ -11,14 +11,13 @@ namespace ToxicFunctions.Ingestion;
 /// </summary>
 internal sealed class StagingCopyWriter(NpgsqlConnection connection, long loadId, int rejectedFlushCount) : IAsyncDisposable
 {
-    private const string CopyComments =
-        "COPY staging.comments (id, load_id, line_number, comment_text, labels, input_ids) FROM STDIN (FORMAT BINARY)";
+    private const string CopyComments = $"COPY staging.comments ({CommentBatch.Columns}) FROM STDIN (FORMAT BINARY)";
 
     private const string CopyRejected =
         "COPY staging.rejected_records (load_id, line_number, reason, raw_text) FROM STDIN (FORMAT BINARY)";
 
     private readonly List<RejectedRecord> _rejected = [];
-    private NpgsqlBinaryImporter? _comments;
+    private NpgsqlRawCopyStream? _comments;
 
     public long RowsLoaded { get; private set; }
 
@@ -28,19 +27,13 @@ internal sealed class StagingCopyWriter(NpgsqlConnection connection, long loadId
     {
         if (batch.Records.Count > 0)
         {
-            _comments ??= await connection.BeginBinaryImportAsync(CopyComments, cancellationToken);
-            for (var i = 0; i < batch.Records.Count; i++)
+            if (_comments is null)
             {
-                var record = batch.Records[i];
-                await _comments.StartRowAsync(cancellationToken);
-                await _comments.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellationToken);
-                await _comments.WriteAsync(loadId, NpgsqlDbType.Bigint, cancellationToken);
-                await _comments.WriteAsync(record.LineNumber, NpgsqlDbType.Bigint, cancellationToken);
-                await _comments.WriteAsync(record.Text, NpgsqlDbType.Text, cancellationToken);
-                await _comments.WriteAsync(record.Label, NpgsqlDbType.Smallint, cancellationToken);
-                await _comments.WriteAsync(batch.TokenIds[i], NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
+                _comments = await connection.BeginRawBinaryCopyAsync(CopyComments, cancellationToken);
+                await _comments.WriteAsync(CopyBinaryWriter.Header.ToArray(), cancellationToken);
             }
 
+            await _comments.WriteAsync(batch.Rows, cancellationToken);
             RowsLoaded += batch.Records.Count;
         }
 
@@ -59,9 +52,10 @@ internal sealed class StagingCopyWriter(NpgsqlConnection connection, long loadId
 
     public async ValueTask DisposeAsync()
     {
-        // Disposing an importer that was not completed cancels its COPY.
+        // A COPY still open here did not complete: cancel it rather than commit a partial stream.
         if (_comments is not null)
         {
+            await _comments.CancelAsync();
             await _comments.DisposeAsync();
         }
     }
@@ -73,8 +67,8 @@ internal sealed class StagingCopyWriter(NpgsqlConnection connection, long loadId
             return;
         }
 
-        await _comments.CompleteAsync(cancellationToken);
-        await _comments.DisposeAsync();
+        await _comments.WriteAsync(CopyBinaryWriter.Trailer.ToArray(), cancellationToken);
+        await _comments.DisposeAsync(); // ends the COPY; the server checks every row
         _comments = null;
     }
 
