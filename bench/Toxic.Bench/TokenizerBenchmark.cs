@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using ToxicFunctions.Csv;
 using ToxicFunctions.Tokenization;
 using FastBert = FastBertTokenizer.BertTokenizer;
 using MlBert = Microsoft.ML.Tokenizers.BertTokenizer;
@@ -182,88 +183,12 @@ public static class TokenizerBenchmark
 /// <summary>The comments of shared/data/text_comment_1.csv, or synthetic comments when the file is absent.</summary>
 internal static class BenchTexts
 {
-    private const string RelativePath = "shared/data/text_comment_1.csv";
-
     public static (IReadOnlyList<string> Texts, string Source) Load(string? path)
     {
-        path ??= Environment.GetEnvironmentVariable("TOXIC_SAMPLE_DATA");
-        path ??= FindAbove(AppContext.BaseDirectory) ?? FindAbove(Environment.CurrentDirectory);
+        path ??= BenchData.SamplePath();
         return path is not null && File.Exists(path)
-            ? (ReadComments(path), path)
+            ? (CommentCsvReader.ReadFileAsync(path).GetAwaiter().GetResult().Records.Select(r => r.Text).ToList(), path)
             : (Synthetic(10_000), "synthetic text (sample data not found)");
-    }
-
-    private static string? FindAbove(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    // RFC 4180: quoted fields may hold commas, line breaks and doubled quotes. Column 0 is comment_text.
-    private static List<string> ReadComments(string path)
-    {
-        var text = File.ReadAllText(path, Encoding.UTF8);
-        var comments = new List<string>();
-        var field = new StringBuilder();
-        var column = 0;
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append(c);
-                    i++;
-                }
-                else
-                {
-                    quoted = false;
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c is ',' or '\n' or '\r')
-            {
-                if (column == 0)
-                {
-                    comments.Add(field.ToString());
-                }
-
-                field.Clear();
-                column = c == ',' ? column + 1 : 0;
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        if (column == 0 && field.Length > 0)
-        {
-            comments.Add(field.ToString());
-        }
-
-        return comments.Skip(1).ToList(); // the header
     }
 
     private static List<string> Synthetic(int count)

@@ -23,6 +23,22 @@ public sealed class CommentCsvReader
     public CommentCsvReader(TextReader reader, int maxRecordChars = CsvRecordReader.DefaultMaxRecordChars) =>
         _csv = new CsvRecordReader(reader, maxRecordChars);
 
+    /// <summary>Reads a whole CSV file: every good record and every rejection, in file order.</summary>
+    /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
+    public static async Task<(List<CommentRecord> Records, List<RejectedRecord> Rejected)> ReadFileAsync(
+        string path, CancellationToken cancellationToken = default)
+    {
+        using var text = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var reader = new CommentCsvReader(text);
+        var records = new List<CommentRecord>();
+        var rejected = new List<RejectedRecord>();
+        while (await reader.ReadAsync(records, rejected, int.MaxValue, cancellationToken))
+        {
+        }
+
+        return (records, rejected);
+    }
+
     /// <summary>
     /// Reads up to <paramref name="maxRecords"/> good records into <paramref name="records"/> and every rejection met on
     /// the way into <paramref name="rejected"/>; returns false once the input is exhausted and nothing was read.

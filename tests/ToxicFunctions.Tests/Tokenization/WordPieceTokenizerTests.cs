@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using ToxicFunctions.Csv;
+using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tokenization;
 
 namespace ToxicFunctions.Tests.Tokenization;
@@ -158,10 +160,9 @@ public sealed class WordPieceTokenizerTests
     }
 }
 
-/// <summary>The comments of the project's sample data, shared/data/text_comment_1.csv beside the repository.</summary>
+/// <summary>The comments of the project's sample data (see <see cref="SampleData"/>).</summary>
 internal static class SampleComments
 {
-    private const string RelativePath = "shared/data/text_comment_1.csv";
     private static readonly Lazy<List<string>> s_comments = new(Read);
 
     /// <summary>All comment_text values; empty only when TOXIC_ALLOW_MISSING_SAMPLE=1 and the file is absent.</summary>
@@ -169,109 +170,14 @@ internal static class SampleComments
 
     private static List<string> Read()
     {
-        var path = Locate();
-        if (path is null)
+        if (SampleData.Path is null && SampleData.MayBeMissing)
         {
-            if (Environment.GetEnvironmentVariable("TOXIC_ALLOW_MISSING_SAMPLE") == "1")
-            {
-                return [];
-            }
-
-            Assert.Fail(
-                $"Sample data not found: set TOXIC_SAMPLE_DATA to the csv, or put {RelativePath} in a folder above "
-                + $"{AppContext.BaseDirectory}. Set TOXIC_ALLOW_MISSING_SAMPLE=1 to run without it.");
+            return [];
         }
 
-        var records = Rfc4180.Parse(File.ReadAllText(path, Encoding.UTF8));
-        Assert.True(records.Count > 1, $"{path} has no records");
-        Assert.Equal(["comment_text", "labels"], records[0]);
-        return records.Skip(1).Select(record => record[0]).ToList();
-    }
-
-    private static string? Locate()
-    {
-        var configured = Environment.GetEnvironmentVariable("TOXIC_SAMPLE_DATA");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            var file = Directory.Exists(configured) ? Path.Combine(configured, "text_comment_1.csv") : configured;
-            Assert.True(File.Exists(file), $"TOXIC_SAMPLE_DATA={configured}, but {file} does not exist");
-            return file;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-}
-
-/// <summary>A minimal RFC 4180 reader: quoted fields may hold commas, line breaks and doubled quotes.</summary>
-internal static class Rfc4180
-{
-    public static List<string[]> Parse(string text)
-    {
-        var records = new List<string[]>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else
-                {
-                    quoted = false;
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c is '\n' or '\r')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                fields.Add(field.ToString());
-                field.Clear();
-                records.Add([.. fields]);
-                fields.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            records.Add([.. fields]);
-        }
-
-        return records;
+        var (records, rejected) = CommentCsvReader.ReadFileAsync(SampleData.RequirePath()).GetAwaiter().GetResult();
+        Assert.Empty(rejected);
+        Assert.Equal(10_000, records.Count);
+        return records.Select(record => record.Text).ToList();
     }
 }
