@@ -7,6 +7,7 @@ using Npgsql;
 using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Storage;
+using ToxicFunctions.Streaming;
 using ToxicFunctions.Tokenization;
 
 namespace ToxicFunctions;
@@ -26,6 +27,8 @@ public static class ToxicServiceCollectionExtensions
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.Section)).ValidateDataAnnotations();
         services.AddOptions<S3Options>().Bind(configuration.GetSection(S3Options.Section));
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
+        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.Section));
+        services.AddOptions<CdcOptions>().Bind(configuration.GetSection(CdcOptions.Section));
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
         services.AddSingleton<IAmazonS3>(sp => S3ClientFactory.Create(sp.GetRequiredService<IOptions<S3Options>>().Value));
@@ -39,6 +42,8 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<S3NotificationIngest>();
         services.AddSingleton(sp => new S3NotificationSetup(
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
+        services.AddSingleton<StreamChangeApplier>();
+        services.AddSingleton<CdcRelay>();
         services.AddHostedService<MigrateOnStartup>();
         return services;
     }

@@ -8,5 +8,6 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     IngestCommand.Create(),
     MigrateCommand.Create(),
     S3NotifyCommand.Create(),
+    CdcRelayCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

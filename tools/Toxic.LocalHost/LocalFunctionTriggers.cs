@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using ToxicFunctions.Functions.Ingestion;
+using ToxicFunctions.Functions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
 
-/// <summary>Wires the Function App's classes to local triggers: each HTTP function at its route under /api.</summary>
+/// <summary>
+/// Wires the Function App's classes to local triggers: each HTTP function at its route under /api, the blob trigger,
+/// the Kafka trigger, and the CDC relay that feeds it.
+/// </summary>
 internal static class LocalFunctionTriggers
 {
     public static IServiceCollection AddLocalFunctionTriggers(this IServiceCollection services)
@@ -15,6 +19,11 @@ internal static class LocalFunctionTriggers
         services.AddTransient<IngestRawBlob>();
         services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
         services.AddHostedService<BlobTriggerPoller>();
+        services.AddTransient<StreamCommentChanges>();
+        services.AddOptions<KafkaTriggerOptions>().BindConfiguration(KafkaTriggerOptions.Section);
+        services.AddHostedService<KafkaTriggerListener>();
+        services.AddOptions<CdcRelayServiceOptions>().BindConfiguration(CdcRelayServiceOptions.Section);
+        services.AddHostedService<CdcRelayService>();
         return services;
     }
 

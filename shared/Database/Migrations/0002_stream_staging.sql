@@ -34,3 +34,12 @@ CREATE TABLE staging.stream_dead_letters (
     received_at    timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT stream_dead_letters_position_key UNIQUE (topic, partition, "offset")
 );
+
+-- The CDC relay's own state: whether the initial snapshot of its slot reached Kafka completely. A slot without a
+-- completed snapshot is dropped and taken again, so a crash mid-snapshot cannot lose rows.
+CREATE TABLE staging.cdc_relays (
+    slot_name             text        PRIMARY KEY,
+    snapshot_lsn          pg_lsn      NOT NULL,
+    snapshot_rows         bigint      NOT NULL,
+    snapshot_completed_at timestamptz NOT NULL DEFAULT now()
+);

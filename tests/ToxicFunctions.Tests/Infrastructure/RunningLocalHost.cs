@@ -22,7 +22,18 @@ public sealed class RunningLocalHost : IAsyncDisposable
     public static async Task<RunningLocalHost> StartAsync(IDictionary<string, string?> settings)
     {
         var port = FreePort();
-        var args = settings.Append(new("LocalHost:Urls", $"http://127.0.0.1:{port}"))
+        var effective = new Dictionary<string, string?>
+        {
+            // Tests switch on the stream parts they exercise: slots are cluster-wide, one per test database.
+            ["LocalHost:CdcRelay:Enabled"] = "false",
+            ["LocalHost:KafkaTrigger:Enabled"] = "false",
+        };
+        foreach (var (key, value) in settings)
+        {
+            effective[key] = value;
+        }
+
+        var args = effective.Append(new("LocalHost:Urls", $"http://127.0.0.1:{port}"))
             .Select(s => $"--{s.Key}={s.Value}")
             .ToArray();
         var app = LocalFunctionHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));

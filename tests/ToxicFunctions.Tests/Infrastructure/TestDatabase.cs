@@ -58,6 +58,15 @@ public sealed class TestDatabase : IAsyncLifetime
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
         var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+
+        // Replication slots of this database (CDC tests) must go before the database can.
+        await using (var slots = new NpgsqlCommand(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = @database AND NOT active", connection))
+        {
+            slots.Parameters.AddWithValue("database", database);
+            await slots.ExecuteNonQueryAsync();
+        }
+
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync();
     }

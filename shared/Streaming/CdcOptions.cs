@@ -1,0 +1,23 @@
+namespace ToxicFunctions.Streaming;
+
+/// <summary>Settings of the change-data-capture relay (section <c>Cdc</c>).</summary>
+public sealed class CdcOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Cdc";
+
+    /// <summary>The logical replication slot the relay owns.</summary>
+    public string SlotName { get; set; } = "toxic_cdc_relay";
+
+    /// <summary>The publication naming the captured tables.</summary>
+    public string Publication { get; set; } = "toxic_source_comments";
+
+    /// <summary>Debezium's <c>topic.prefix</c>: topics are <c>&lt;prefix&gt;.&lt;schema&gt;.&lt;table&gt;</c> and <c>source.name</c> is the prefix.</summary>
+    public string TopicPrefix { get; set; } = "toxic";
+
+    /// <summary>Wrap keys and values in Kafka Connect's <c>{"schema": ..., "payload": ...}</c>, as Debezium's JsonConverter with schemas.enable.</summary>
+    public bool IncludeSchema { get; set; }
+
+    /// <summary>How often the relay confirms its position to PostgreSQL, so WAL never piles up.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,20 @@
+namespace ToxicFunctions.Streaming;
+
+/// <summary>Settings of the Kafka connection and the change-event topic (section <c>Kafka</c>).</summary>
+public sealed class KafkaOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Kafka";
+
+    /// <summary>Comma-separated brokers, e.g. 127.0.0.1:9092.</summary>
+    public string BootstrapServers { get; set; } = "127.0.0.1:9092";
+
+    /// <summary>The topic of the source comments table's change events: <c>&lt;prefix&gt;.source.comments</c>.</summary>
+    public string Topic { get; set; } = "toxic.source.comments";
+
+    /// <summary>The consumer group of the stream function.</summary>
+    public string ConsumerGroup { get; set; } = "toxic-staging";
+
+    /// <summary>Most events handed to one invocation of the stream function.</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+}

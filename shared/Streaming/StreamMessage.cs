@@ -1,0 +1,9 @@
+namespace ToxicFunctions.Streaming;
+
+/// <summary>A Kafka message as the stream function receives it.</summary>
+/// <param name="Topic">The topic.</param>
+/// <param name="Partition">The partition.</param>
+/// <param name="Offset">The offset within the partition.</param>
+/// <param name="Key">The key bytes (UTF-8 JSON for Debezium events), if any.</param>
+/// <param name="Value">The value bytes; null for a tombstone.</param>
+public sealed record StreamMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value);
