@@ -214,8 +214,8 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCKETS'
 wal_level = logical
-max_replication_slots = 10
-max_wal_senders = 10
+max_replication_slots = 32
+max_wal_senders = 32
 # Sized for bulk loads on a developer machine: fewer checkpoints and WAL flushes mid-COPY.
 shared_buffers = 1GB
 wal_buffers = 64MB

@@ -271,7 +271,7 @@ public sealed partial class CdcRelay(NpgsqlDataSource dataSource, IOptions<CdcOp
             "INSERT INTO staging.cdc_relays (slot_name, snapshot_lsn, snapshot_rows) VALUES (@slot, @lsn, @rows)", connection))
         {
             done.Parameters.AddWithValue("slot", settings.SlotName);
-            done.Parameters.AddWithValue("lsn", new NpgsqlLogSequenceNumber(consistentPoint));
+            done.Parameters.AddWithValue("lsn", NpgsqlDbType.PgLsn, new NpgsqlLogSequenceNumber(consistentPoint));
             done.Parameters.AddWithValue("rows", rows);
             await done.ExecuteNonQueryAsync(cancellationToken);
         }

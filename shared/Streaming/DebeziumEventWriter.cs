@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ToxicFunctions.Streaming;
@@ -15,6 +16,9 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
 {
     /// <summary>The <c>source.version</c> this relay reports.</summary>
     public const string RelayVersion = "toxicfunctions-relay-1";
+
+    // Debezium writes plain JSON; nothing here is embedded in HTML, so only what JSON requires is escaped.
+    private static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private const uint BoolOid = 16;
     private const uint Int8Oid = 20;
@@ -32,11 +36,11 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
     public byte[] Key(CapturedTable table, IReadOnlyList<string?> row)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, s_json))
         {
-            json.WriteStartObject();
             if (includeSchema)
             {
+                json.WriteStartObject();
                 json.WritePropertyName("schema");
                 WriteRowSchema(json, table, table.KeyColumns, $"{serverName}.{table.Schema}.{table.Name}.Key", optional: false);
                 json.WritePropertyName("payload");
@@ -61,7 +65,7 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
     public byte[] Value(CapturedTable table, char op, IReadOnlyList<string?>? before, IReadOnlyList<string?>? after, ChangeSource source)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, s_json))
         {
             json.WriteStartObject();
             if (includeSchema)

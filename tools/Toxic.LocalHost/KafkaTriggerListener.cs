@@ -29,6 +29,27 @@ internal sealed class KafkaTriggerListener(
 
     private void Run(CancellationToken stoppingToken)
     {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Consume(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A consumer that broke (a fatal client error) is replaced; uncommitted events are read again.
+                logger.LogError(e, "The Kafka consumer of StreamCommentChanges failed; starting a new one");
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    private void Consume(CancellationToken stoppingToken)
+    {
         var settings = kafka.Value;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
@@ -38,6 +59,9 @@ internal sealed class KafkaTriggerListener(
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = 6000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+
+            // A topic that does not exist yet (the relay creates it with its first event) is looked up again soon.
+            TopicMetadataRefreshIntervalMs = 1000,
         }).Build();
         consumer.Subscribe(settings.Topic);
         logger.LogInformation("Kafka trigger StreamCommentChanges consumes {Topic} as group {Group}", settings.Topic, settings.ConsumerGroup);
@@ -45,7 +69,19 @@ internal sealed class KafkaTriggerListener(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = ReadBatch(consumer, settings.MaxBatchSize, stoppingToken);
+                List<ConsumeResult<byte[]?, byte[]?>> batch;
+                try
+                {
+                    batch = ReadBatch(consumer, settings.MaxBatchSize, stoppingToken);
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    // For example the topic does not exist yet: the relay creates it with its first event.
+                    logger.LogDebug("Kafka: {Reason}; waiting", e.Error.Reason);
+                    stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
+                    continue;
+                }
+
                 if (batch.Count > 0 && Invoke(batch, stoppingToken))
                 {
                     Commit(consumer, batch);
@@ -55,9 +91,6 @@ internal sealed class KafkaTriggerListener(
                     Rewind(consumer, batch);
                 }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         finally
         {

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using ToxicFunctions.Streaming;
+
+namespace ToxicFunctions.Tests.Streaming;
+
+public sealed class CommentChangeParserTests
+{
+    private static readonly CapturedTable s_comments = new(
+        "source",
+        "comments",
+        [new("id", 2950), new("comment_text", 25), new("labels", 21), new("created_at", 1184), new("updated_at", 1184)],
+        [0]);
+
+    private static readonly Guid s_id = Guid.Parse("0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e");
+
+    private static StreamMessage Message(string? value, string? key = null) =>
+        new("t", 0, 7, key is null ? null : Encoding.UTF8.GetBytes(key), value is null ? null : Encoding.UTF8.GetBytes(value));
+
+    private static string?[] Row(string text, string label) =>
+        [s_id.ToString(), text, label, "2026-11-26 01:02:03.5+00", "2026-11-26 01:02:03.5+00"];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reads_what_the_relay_writes_with_and_without_the_schema_wrapper(bool includeSchema)
+    {
+        var writer = new DebeziumEventWriter("toxic", "toxic", includeSchema);
+        var source = new ChangeSource(1234, 1300, 77, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), "false");
+        var value = writer.Value(s_comments, 'u', Row("old", "0"), Row("new \"text\"\nline", "1"), source);
+
+        var change = CommentChangeParser.Parse(new StreamMessage("t", 0, 1, writer.Key(s_comments, Row("x", "1")), value))!;
+
+        Assert.Equal(new CommentChange(s_id, 'u', 1234, source.CommittedAt, "new \"text\"\nline", 1), change);
+        using var key = JsonDocument.Parse(writer.Key(s_comments, Row("x", "1")));
+        var payload = includeSchema ? key.RootElement.GetProperty("payload") : key.RootElement;
+        Assert.Equal(s_id.ToString(), payload.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public void Encodes_column_values_as_debezium_does()
+    {
+        var writer = new DebeziumEventWriter("toxic", "db", includeSchema: false);
+        var value = writer.Value(s_comments, 'c', null, Row("hi", "1"), new ChangeSource(5, 6, 7, DateTimeOffset.UnixEpoch, "false"));
+
+        using var json = JsonDocument.Parse(value);
+        var after = json.RootElement.GetProperty("after");
+        Assert.Equal(JsonValueKind.Number, after.GetProperty("labels").ValueKind);
+        Assert.Equal("2026-11-26T01:02:03.5Z", after.GetProperty("created_at").GetString());
+        var source = json.RootElement.GetProperty("source");
+        Assert.Equal("postgresql", source.GetProperty("connector").GetString());
+        Assert.Equal("toxic", source.GetProperty("name").GetString());
+        Assert.Equal(5UL, source.GetProperty("lsn").GetUInt64());
+        Assert.Equal(7, source.GetProperty("txId").GetInt32());
+        Assert.Equal("c", json.RootElement.GetProperty("op").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("before").ValueKind);
+    }
+
+    [Fact]
+    public void Reads_a_real_debezium_2_event_with_schema()
+    {
+        // As Debezium 2.x's PostgreSQL connector writes it with the JsonConverter and schemas.enable=true (abridged schema).
+        const string value = """
+            {"schema":{"type":"struct","fields":[],"optional":false,"name":"toxic.source.comments.Envelope"},
+             "payload":{"before":null,
+               "after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"Hello","labels":0,
+                        "created_at":"2026-11-26T01:02:03.500000Z","updated_at":"2026-11-26T01:02:03.500000Z"},
+               "source":{"version":"2.7.3.Final","connector":"postgresql","name":"toxic","ts_ms":1700000000000,"snapshot":"false",
+                         "db":"toxic","sequence":"[null,\"23853304536\"]","schema":"source","table":"comments","txId":1474,
+                         "lsn":23853304536,"xmin":null},
+               "op":"c","ts_ms":1700000000100,"transaction":null}}
+            """;
+
+        var change = CommentChangeParser.Parse(Message(value))!;
+
+        Assert.Equal((s_id, 'c', 23853304536UL, "Hello", (short?)0), (change.SourceId, change.Op, change.Lsn, change.Text, change.Label));
+    }
+
+    [Fact]
+    public void A_delete_takes_its_id_from_before_or_else_from_the_key()
+    {
+        const string withoutBefore = """{"before":null,"after":null,"source":{"schema":"source","table":"comments","lsn":9,"ts_ms":1},"op":"d"}""";
+
+        var change = CommentChangeParser.Parse(Message(withoutBefore, key: $$"""{"id":"{{s_id}}"}"""))!;
+
+        Assert.True(change.IsDelete);
+        Assert.Equal(s_id, change.SourceId);
+        Assert.Null(change.Text);
+    }
+
+    [Fact]
+    public void A_tombstone_is_no_change()
+    {
+        Assert.Null(CommentChangeParser.Parse(Message(null, key: $$"""{"id":"{{s_id}}"}""")));
+    }
+
+    [Theory]
+    [InlineData("{not json", "invalid JSON")]
+    [InlineData("""{"op":"x","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1}}""", "unknown op")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","ts_ms":1},"after":{}}""", "'lsn'")]
+    [InlineData("""{"op":"c","source":{"schema":"public","table":"users","lsn":1,"ts_ms":1},"after":{}}""", "public.users")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"x","labels":1,"severity":3}}""", "unknown column 'severity'")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"x","labels":2}}""", "0 or 1")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"nope","comment_text":"x","labels":1}}""", "uuid")]
+    public void Rejects_what_is_not_a_comment_change(string value, string reason)
+    {
+        var error = Assert.Throws<StreamEventException>(() => CommentChangeParser.Parse(Message(value)));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+}

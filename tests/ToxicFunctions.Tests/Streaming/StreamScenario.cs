@@ -1,0 +1,153 @@
+using Confluent.Kafka;
+using Npgsql;
+using ToxicFunctions.Tests.Infrastructure;
+using ToxicFunctions.Tokenization;
+
+namespace ToxicFunctions.Tests.Streaming;
+
+/// <summary>
+/// One change-data-capture setup on the real services: a test database, its own slot, topic and consumer group, and
+/// local hosts that run the relay and/or the Kafka trigger, started and killed as a test needs.
+/// </summary>
+internal sealed class StreamScenario(TestDatabase database)
+{
+    private readonly string _name = $"t{Guid.NewGuid():N}"[..16];
+
+    public string Topic => $"{_name}.source.comments";
+
+    public Dictionary<string, string?> Settings(bool relay, bool consumer) => new()
+    {
+        ["Postgres:ConnectionString"] = database.ConnectionString,
+        ["Postgres:MigrateOnStartup"] = "false",
+        ["LocalHost:BlobTrigger:Enabled"] = "false",
+        ["LocalHost:CdcRelay:Enabled"] = relay ? "true" : "false",
+        ["LocalHost:CdcRelay:RestartDelay"] = "00:00:00.200",
+        ["LocalHost:KafkaTrigger:Enabled"] = consumer ? "true" : "false",
+        ["Cdc:SlotName"] = $"slot_{_name}",
+        ["Cdc:TopicPrefix"] = _name,
+        ["Kafka:Topic"] = Topic,
+        ["Kafka:ConsumerGroup"] = $"group_{_name}",
+    };
+
+    /// <summary>Starts a local host; with the relay, returns once its slot is streaming (snapshot taken), as a test needs.</summary>
+    public async Task<RunningLocalHost> StartAsync(bool relay = true, bool consumer = true)
+    {
+        var host = await RunningLocalHost.StartAsync(Settings(relay, consumer));
+        if (relay)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!await RelayStreamingAsync())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the relay did not start streaming within 30 s");
+                await Task.Delay(50);
+            }
+        }
+
+        return host;
+    }
+
+    public async Task InsertAsync(int count, int offset = 0)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "INSERT INTO source.comments (comment_text, labels) SELECT 'Comment ' || g || ', you fool? ' || repeat('word ', g % 40), g % 2 FROM generate_series(@from, @to) g");
+        command.Parameters.AddWithValue("from", offset + 1);
+        command.Parameters.AddWithValue("to", offset + count);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static IProducer<byte[]?, byte[]?> Producer() =>
+        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = TestSettings.Configuration["Kafka:BootstrapServers"] }).Build();
+
+    /// <summary>Every message on the topic so far, read by partition up to each partition's end.</summary>
+    public List<ConsumeResult<byte[]?, byte[]?>> ReadTopic()
+    {
+        var bootstrap = TestSettings.Configuration["Kafka:BootstrapServers"];
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(Topic, p.PartitionId)).ToList();
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"reader_{Guid.NewGuid():N}",
+            EnableAutoCommit = false,
+        }).Build();
+        var remaining = partitions
+            .Select(p => (Partition: p, End: consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value))
+            .Where(p => p.End > 0)
+            .ToDictionary(p => p.Partition, p => p.End);
+        consumer.Assign(remaining.Keys.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var messages = new List<ConsumeResult<byte[]?, byte[]?>>();
+        while (remaining.Count > 0)
+        {
+            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{Topic} stopped short of its end");
+            messages.Add(result);
+            if (result.Offset.Value + 1 >= remaining[result.TopicPartition])
+            {
+                remaining.Remove(result.TopicPartition);
+            }
+        }
+
+        return messages;
+    }
+
+    /// <summary>Waits until staging.stream_comments equals source.comments, then checks token ids too.</summary>
+    public async Task AssertStagingEqualsSourceAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        string? difference;
+        while ((difference = await DifferenceAsync()) is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(difference is null, $"staging.stream_comments differs from source.comments: {difference}");
+
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT comment_text, input_ids FROM staging.stream_comments WHERE NOT deleted");
+        await using var reader = await command.ExecuteReaderAsync();
+        var tokenizer = WordPieceTokenizer.DistilBertBaseUncased;
+        while (await reader.ReadAsync())
+        {
+            Assert.Equal(tokenizer.Encode(reader.GetString(0)), reader.GetFieldValue<int[]>(1));
+        }
+    }
+
+    private async Task<string?> DifferenceAsync()
+    {
+        await using var command = database.DataSource.CreateCommand(
+            """
+            SELECT (SELECT count(*) FROM source.comments),
+                   (SELECT count(*) FROM staging.stream_comments WHERE NOT deleted),
+                   (SELECT count(*) FROM source.comments s
+                    FULL JOIN (SELECT * FROM staging.stream_comments WHERE NOT deleted) t ON t.source_id = s.id
+                    WHERE s.id IS NULL OR t.source_id IS NULL OR s.comment_text IS DISTINCT FROM t.comment_text
+                          OR s.labels IS DISTINCT FROM t.labels)
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (source, staging, mismatched) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        return mismatched == 0 ? null : $"{source} source rows, {staging} live staging rows, {mismatched} rows differ";
+    }
+
+    private async Task<bool> RelayStreamingAsync()
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT EXISTS (SELECT FROM staging.cdc_relays r JOIN pg_replication_slots s USING (slot_name) WHERE r.slot_name = @slot AND s.active)");
+        command.Parameters.AddWithValue("slot", Settings(true, true)["Cdc:SlotName"]!);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public NpgsqlDataSource DataSource => database.DataSource;
+}
