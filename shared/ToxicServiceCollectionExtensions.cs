@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
+using ToxicFunctions.Quality;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Tokenization;
 
@@ -39,6 +40,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<S3NotificationIngest>();
         services.AddSingleton(sp => new S3NotificationSetup(
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
+        services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();
         return services;
     }
