@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ToxicFunctions.Quality.Expectations;
 
@@ -11,6 +12,7 @@ public sealed record AcceptedValuesExpectation : Expectation
     internal const string Kind = "accepted_values";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     /// <summary>The accepted values (JSON strings, numbers or booleans).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Xml;
 
 namespace ToxicFunctions.Quality.Expectations;
@@ -12,6 +13,7 @@ public sealed record FreshnessExpectation : Expectation
     internal const string Kind = "freshness";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     /// <summary>The largest accepted age of the newest row, as an ISO 8601 duration.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ToxicFunctions.Quality.Expectations;
 
 /// <summary><c>not_null</c>: the column has a value in every row.</summary>
@@ -6,6 +8,7 @@ public sealed record NotNullExpectation : Expectation
     internal const string Kind = "not_null";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     internal override CompiledCheck Compile(CheckTarget target) =>

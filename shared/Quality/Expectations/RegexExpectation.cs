@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ToxicFunctions.Quality.Expectations;
 
 /// <summary><c>regex</c>: every non-null value, as text, matches <see cref="Pattern"/> (a PostgreSQL regular expression).</summary>
@@ -6,6 +8,7 @@ public sealed record RegexExpectation : Expectation
     internal const string Kind = "regex";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     /// <summary>The POSIX regular expression (PostgreSQL <c>~</c>).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ToxicFunctions.Quality.Expectations;
 
 /// <summary><c>row_count</c>: the relation holds between <see cref="Min"/> and <see cref="Max"/> rows (either bound may be left out).</summary>
@@ -6,6 +8,7 @@ public sealed record RowCountExpectation : Expectation
     internal const string Kind = "row_count";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     /// <summary>The fewest rows.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ToxicFunctions.Quality.Expectations;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed record TokenArrayExpectation : Expectation
     internal const string Kind = "token_array";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     /// <summary>The first id of every array.</summary>

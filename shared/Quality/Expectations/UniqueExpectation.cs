@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ToxicFunctions.Quality.Expectations;
 
 /// <summary>
@@ -9,6 +11,7 @@ public sealed record UniqueExpectation : Expectation
     internal const string Kind = "unique";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     internal override CompiledCheck Compile(CheckTarget target)

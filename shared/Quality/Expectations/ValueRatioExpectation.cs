@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ToxicFunctions.Quality.Expectations;
 
@@ -12,6 +13,7 @@ public sealed record ValueRatioExpectation : Expectation
     internal const string Kind = "value_ratio";
 
     /// <inheritdoc/>
+    [JsonIgnore]
     public override string Type => Kind;
 
     /// <summary>The value whose share is measured.</summary>
