@@ -24,6 +24,9 @@ public sealed record ValidationReport(
     /// <summary>The error-level expectations that failed.</summary>
     public IEnumerable<ExpectationResult> ErrorFailures => Results.Where(r => !r.Passed && r.Severity == Severity.Error);
 
+    /// <summary>The report as stored (report.json): snake_case JSON.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, QualityJson.Options);
+
     /// <summary>The verdict of a set of results.</summary>
     public static ValidationStatus Judge(IReadOnlyList<ExpectationResult> results) =>
         results.Any(r => !r.Passed && r.Severity == Severity.Error) ? ValidationStatus.Failed

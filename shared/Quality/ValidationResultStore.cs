@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -94,6 +93,4 @@ public sealed class ValidationResultStore(NpgsqlDataSource dataSource)
 
     private static void Add(NpgsqlBatchCommand command, object? value) =>
         command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-
-    internal static string Serialize(ValidationReport report) => JsonSerializer.Serialize(report, QualityJson.Options);
 }

@@ -52,7 +52,7 @@ public sealed class ValidationService(
             reports.Uri(runId, ReportFormat.Html),
             evaluated);
         await Task.WhenAll(
-            reports.PutAsync(runId, ReportFormat.Json, ValidationResultStore.Serialize(report), cancellationToken),
+            reports.PutAsync(runId, ReportFormat.Json, report.ToJson(), cancellationToken),
             reports.PutAsync(runId, ReportFormat.Html, HtmlReportRenderer.Render(report), cancellationToken));
         await results.CompleteAsync(report, cancellationToken);
         logger.LogInformation(

@@ -8,5 +8,7 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     IngestCommand.Create(),
     MigrateCommand.Create(),
     S3NotifyCommand.Create(),
+    TransformCommand.Create(),
+    ValidateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using ToxicFunctions.Functions.Ingestion;
+using ToxicFunctions.Functions.Quality;
 
 namespace ToxicFunctions.LocalHost;
 
@@ -13,6 +14,8 @@ internal static class LocalFunctionTriggers
         services.AddControllers();
         services.AddTransient<S3Events>();
         services.AddTransient<IngestRawBlob>();
+        services.AddTransient<StartValidation>();
+        services.AddTransient<GetValidation>();
         services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
         services.AddHostedService<BlobTriggerPoller>();
         return services;
@@ -22,6 +25,10 @@ internal static class LocalFunctionTriggers
     {
         app.MapPost("/api/s3/events", (HttpContext context, S3Events function) =>
             ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
+        app.MapPost("/api/validations", (HttpContext context, StartValidation function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
+        app.MapGet("/api/validations/{runId}", (HttpContext context, string runId, GetValidation function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, runId, context.RequestAborted)));
         app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
     }
 
