@@ -3,9 +3,10 @@
 #   ./bench.sh ingest      S3 object -> tokenized staging rows, against plain PostgreSQL COPY of the same CSV
 #   ./bench.sh tokenizer   our WordPiece tokenizer against the fastest exact peer, one thread
 #   ./bench.sh large       a 1 GB object ingested by the `toxic` process, with its peak memory
+#   ./bench.sh validate    the staging data-quality suite on 1,000,000 staging rows, reports included
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-name=${1:?usage: ./bench.sh ingest|tokenizer|large [args]}
+name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate [args]}
 shift
 
 scripts/services.sh up >/dev/null

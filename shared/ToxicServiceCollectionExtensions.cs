@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
+using ToxicFunctions.Quality;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Streaming;
 using ToxicFunctions.Tokenization;
@@ -44,6 +45,7 @@ public static class ToxicServiceCollectionExtensions
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
         services.AddSingleton<StreamChangeApplier>();
         services.AddSingleton<CdcRelay>();
+        services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();
         return services;
     }

@@ -8,7 +8,9 @@ switch (args.Length > 0 ? args[0] : "")
         return await IngestBenchmark.RunAsync(args[1..]);
     case "large":
         return await LargeObjectBenchmark.RunAsync(args[1..]);
+    case "validate":
+        return await ValidateBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large");
+        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large | validate [rows] [rounds]");
         return 2;
 }

@@ -9,5 +9,7 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     MigrateCommand.Create(),
     S3NotifyCommand.Create(),
     CdcRelayCommand.Create(),
+    TransformCommand.Create(),
+    ValidateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

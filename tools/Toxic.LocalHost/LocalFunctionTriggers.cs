@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using ToxicFunctions.Functions.Ingestion;
+using ToxicFunctions.Functions.Quality;
 using ToxicFunctions.Functions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
@@ -17,6 +18,8 @@ internal static class LocalFunctionTriggers
         services.AddControllers();
         services.AddTransient<S3Events>();
         services.AddTransient<IngestRawBlob>();
+        services.AddTransient<StartValidation>();
+        services.AddTransient<GetValidation>();
         services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
         services.AddHostedService<BlobTriggerPoller>();
         services.AddTransient<StreamCommentChanges>();
@@ -31,6 +34,10 @@ internal static class LocalFunctionTriggers
     {
         app.MapPost("/api/s3/events", (HttpContext context, S3Events function) =>
             ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
+        app.MapPost("/api/validations", (HttpContext context, StartValidation function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
+        app.MapGet("/api/validations/{runId}", (HttpContext context, string runId, GetValidation function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, runId, context.RequestAborted)));
         app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
     }
 

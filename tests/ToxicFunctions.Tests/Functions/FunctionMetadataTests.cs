@@ -43,4 +43,27 @@ public sealed class FunctionMetadataTests
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
         Assert.Equal("Out", Binding("S3Events", "http").GetProperty("direction").GetString());
     }
+
+    [Theory]
+    [InlineData("Transform")]
+    [InlineData("Validate")]
+    public void Transform_and_Validate_are_durable_activities_of_the_orchestrations_library(string function)
+    {
+        var entry = Assert.Single(s_functions, f => f.GetProperty("name").GetString() == function);
+        Assert.Equal("ToxicFunctions.Orchestrations.dll", entry.GetProperty("scriptFile").GetString());
+        var trigger = Assert.Single(entry.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("activityTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("In", trigger.GetProperty("direction").GetString());
+    }
+
+    [Theory]
+    [InlineData("StartValidation", "validations", "post")]
+    [InlineData("GetValidation", "validations/{runId}", "get")]
+    public void Validation_endpoints_are_http_triggers(string function, string route, string method)
+    {
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+    }
 }

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ToxicFunctions.Quality;
+
+/// <summary>
+/// Validates data with a suite: evaluates it in PostgreSQL, stores the run and its results in <c>ml</c>, and puts the
+/// JSON and HTML reports into the object store. The verdict is returned, not enforced: callers that gate a pipeline
+/// use <see cref="DataQualityGateException.ThrowIfFailed"/>.
+/// </summary>
+public sealed class ValidationService(
+    NpgsqlDataSource dataSource,
+    ValidationResultStore results,
+    ValidationReportStore reports,
+    TimeProvider time,
+    ILogger<ValidationService> logger)
+{
+    /// <summary>The suite that checks staging, embedded from shared/Quality/suites/staging.json.</summary>
+    public const string StagingSuite = "staging";
+
+    /// <summary>Runs a suite and returns its report.</summary>
+    public async Task<ValidationReport> RunAsync(LoadedSuite loaded, CancellationToken cancellationToken = default)
+    {
+        var runId = Guid.CreateVersion7();
+        var startedAt = time.GetUtcNow();
+        await results.StartAsync(runId, loaded, startedAt, cancellationToken);
+        IReadOnlyList<ExpectationResult> evaluated;
+        try
+        {
+            evaluated = await SuiteEvaluator.EvaluateAsync(new DataSourceSession(dataSource), loaded.Suite, cancellationToken);
+        }
+        catch (Exception e) when (e is SuiteDefinitionException or PostgresException)
+        {
+            await results.FailAsync(runId, e.Message, CancellationToken.None);
+            throw;
+        }
+
+        var report = new ValidationReport(
+            runId,
+            loaded.Suite.Name,
+            loaded.Suite.Description,
+            loaded.Sha256,
+            loaded.Origin,
+            ValidationReport.Judge(evaluated),
+            startedAt,
+            time.GetUtcNow(),
+            evaluated.Count,
+            evaluated.Count(r => r.Passed),
+            evaluated.Count(r => !r.Passed && r.Severity == Severity.Error),
+            evaluated.Count(r => !r.Passed && r.Severity == Severity.Warn),
+            reports.Uri(runId, ReportFormat.Json),
+            reports.Uri(runId, ReportFormat.Html),
+            evaluated);
+        await Task.WhenAll(
+            reports.PutAsync(runId, ReportFormat.Json, report.ToJson(), cancellationToken),
+            reports.PutAsync(runId, ReportFormat.Html, HtmlReportRenderer.Render(report), cancellationToken));
+        await results.CompleteAsync(report, cancellationToken);
+        logger.LogInformation(
+            "Validation {RunId} of suite {Suite}: {Status} ({Errors} error, {Warnings} warn failures); report {Report}",
+            runId, report.Suite, report.Status, report.FailedErrors, report.FailedWarnings, report.ReportHtmlUri);
+        return report;
+    }
+
+    /// <summary>A stored report, or null when the run is unknown or has no report.</summary>
+    public async Task<string?> GetReportAsync(Guid runId, ReportFormat format, CancellationToken cancellationToken = default) =>
+        await results.GetStatusAsync(runId, cancellationToken) is null ? null : await reports.GetAsync(runId, format, cancellationToken);
+}

@@ -1,0 +1,152 @@
+using Amazon.S3;
+using ToxicFunctions.Quality;
+using ToxicFunctions.Tests.Infrastructure;
+using static ToxicFunctions.Tests.Infrastructure.StagingRows;
+
+namespace ToxicFunctions.Tests.Quality;
+
+/// <summary>
+/// The staging suite on a fixture with nulls, a label 2, a duplicate id, a token array without [SEP] and a 600-token
+/// array: exactly those expectations fail, with their counts and sample keys. staging.comments declares its columns
+/// NOT NULL; the fixture relaxes that in its own database, because the not_null expectations exist for data that the
+/// schema does not guard.
+/// </summary>
+public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixture) : IClassFixture<ValidationFailureTests.Fixture>
+{
+    private readonly TestDatabase database = fixture.Database;
+
+    /// <summary>The fixture's database, written once for the class.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public TestDatabase Database { get; } = new();
+
+        public long Load { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            await Database.InitializeAsync();
+            var database = Database;
+            await ExecuteAsync(database, "ALTER TABLE staging.comments ALTER COLUMN comment_text DROP NOT NULL, ALTER COLUMN labels DROP NOT NULL");
+            Load = await AddLoadAsync(database);
+            var duplicated = Guid.CreateVersion7();
+            for (var line = 1; line <= 8; line++)
+            {
+                await AddBatchAsync(database, Load, line, line == 1 ? duplicated : Guid.CreateVersion7(), $"fine comment {line}", (short)(line % 4 == 0 ? 1 : 0), Tokens(2 + line));
+            }
+
+            await AddBatchAsync(database, Load, 9, Guid.CreateVersion7(), null, 0, Tokens(4));
+            await AddBatchAsync(database, Load, 10, Guid.CreateVersion7(), "no label", null, Tokens(4));
+            await AddBatchAsync(database, Load, 11, Guid.CreateVersion7(), "label two", 2, Tokens(4));
+            await AddBatchAsync(database, Load, 12, duplicated, "same id as line 1", 0, Tokens(5));
+            await AddBatchAsync(database, Load, 13, Guid.CreateVersion7(), "no sep", 0, [101, 2000, 2001]);
+            await AddBatchAsync(database, Load, 14, Guid.CreateVersion7(), "too long", 1, Tokens(600));
+
+            // Stream rows: a live one (checked) and a tombstone (a deletion, not a comment: not checked).
+            await PutStreamAsync(database, Guid.NewGuid(), "streamed comment", 0, "0/100");
+            await PutStreamAsync(database, Guid.NewGuid(), null, 0, "0/200");
+
+            // Rows of a load that is still loading are not staging data yet.
+            var loading = await AddLoadAsync(database, "loading");
+            await AddBatchAsync(database, loading, 1, Guid.CreateVersion7(), "half loaded", 7, Tokens(3));
+        }
+
+        public Task DisposeAsync() => Database.DisposeAsync();
+    }
+
+    private string Key(int line) => $"batch:{fixture.Load}:{line}";
+
+    [Fact]
+    public async Task Exactly_the_broken_expectations_fail_with_counts_and_sample_keys()
+    {
+        var service = database.Get<ValidationService>();
+
+        var report = await service.RunAsync(SuiteLoader.LoadEmbedded("staging"));
+
+        Assert.Equal(ValidationStatus.Failed, report.Status);
+        Assert.Equal(15, Assert.Single(report.Results, r => r.Id == "row_count").ObservedValue);
+        var failed = report.Results.Where(r => !r.Passed).ToDictionary(r => r.Id);
+        Assert.Equal(
+            ["comment_text_not_null", "id_unique", "input_ids_well_formed", "labels_accepted", "labels_not_null"],
+            failed.Keys.Order(StringComparer.Ordinal));
+        Assert.All(failed.Values, r => Assert.Equal(Severity.Error, r.Severity));
+        Assert.All(report.Results, r => Assert.Equal(15, r.RowsChecked));
+
+        Assert.Equal(1, failed["comment_text_not_null"].FailingCount);
+        Assert.Equal([Key(9)], failed["comment_text_not_null"].SampleKeys);
+        Assert.Equal(1, failed["labels_not_null"].FailingCount);
+        Assert.Equal([Key(10)], failed["labels_not_null"].SampleKeys);
+        Assert.Equal(1, failed["labels_accepted"].FailingCount);
+        Assert.Equal([Key(11)], failed["labels_accepted"].SampleKeys);
+        Assert.Equal(2, failed["id_unique"].FailingCount);
+        Assert.Equal([Key(1), Key(12)], failed["id_unique"].SampleKeys);
+        Assert.Equal(2, failed["input_ids_well_formed"].FailingCount);
+        Assert.Equal([Key(13), Key(14)], failed["input_ids_well_formed"].SampleKeys);
+        Assert.Equal(5, report.FailedErrors);
+        Assert.Equal(0, report.FailedWarnings);
+    }
+
+    [Fact]
+    public async Task Results_are_stored_in_ml_and_the_gate_stops_with_the_failures_and_the_report()
+    {
+        var report = await database.Get<ValidationService>().RunAsync(SuiteLoader.LoadEmbedded("staging"));
+
+        Assert.Equal("failed", await database.ScalarAsync<string>("SELECT status FROM ml.validation_runs WHERE run_id = @id", ("id", report.RunId)));
+        Assert.Equal(report.Results.Count, (int)await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_results WHERE run_id = @id", ("id", report.RunId)));
+        Assert.Equal(
+            [Key(13), Key(14)],
+            await database.ScalarAsync<string[]>(
+                "SELECT sample_keys FROM ml.validation_results WHERE run_id = @id AND expectation_id = 'input_ids_well_formed'", ("id", report.RunId)));
+        Assert.Equal(2, await database.ScalarAsync<long>(
+            "SELECT failing_count FROM ml.validation_results WHERE run_id = @id AND expectation_id = 'id_unique' AND NOT passed", ("id", report.RunId)));
+
+        var gate = Assert.Throws<DataQualityGateException>(() => DataQualityGateException.ThrowIfFailed(report));
+        Assert.Contains("labels_accepted (1 of 15 rows have a value outside [0, 1])", gate.Message, StringComparison.Ordinal);
+        Assert.Contains(report.ReportHtmlUri, gate.Message, StringComparison.Ordinal);
+
+        var html = await database.Get<ValidationService>().GetReportAsync(report.RunId, ReportFormat.Html);
+        Assert.NotNull(html);
+        Assert.Contains("FAILED", html, StringComparison.Ordinal);
+        Assert.Contains(Key(11), html, StringComparison.Ordinal);
+        Assert.Equal($"s3://reports/validations/{report.RunId}/index.html", report.ReportHtmlUri);
+        using var stored = await database.Get<IAmazonS3>().GetObjectAsync("reports", $"validations/{report.RunId}/report.json");
+        Assert.Equal("application/json", stored.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task Names_that_are_not_in_the_catalog_are_refused_before_any_query()
+    {
+        var service = database.Get<ValidationService>();
+        string[] suites =
+        [
+            """{ "name": "x", "table": "staging.all_comments", "key": "record_key", "expectations": [ { "id": "a", "type": "not_null", "column": "labels IS NULL OR true; DROP TABLE staging.loads; --" } ] }""",
+            """{ "name": "x", "table": "staging.loads; DROP TABLE staging.loads", "key": "load_id", "expectations": [ { "id": "a", "type": "row_count", "min": 1 } ] }""",
+            """{ "name": "x", "table": "staging.no_such_table", "key": "id", "expectations": [ { "id": "a", "type": "row_count", "min": 1 } ] }""",
+            """{ "name": "x", "table": "staging.all_comments", "key": "record_key", "expectations": [ { "id": "a", "type": "token_array", "column": "labels" } ] }""",
+        ];
+
+        foreach (var json in suites)
+        {
+            var suite = SuiteLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "test");
+            await Assert.ThrowsAsync<SuiteDefinitionException>(() => service.RunAsync(suite));
+        }
+
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM staging.loads"));
+        Assert.Equal(suites.Length, (int)await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE status = 'error' AND suite_name = 'x'"));
+    }
+
+    [Fact]
+    public async Task Suite_values_are_parameters_not_sql()
+    {
+        var json = """
+            { "name": "p", "table": "staging.all_comments", "key": "record_key", "expectations": [
+              { "id": "text", "type": "accepted_values", "column": "comment_text", "values": ["fine comment 1", "x'); DROP TABLE staging.loads; --"] },
+              { "id": "regex", "type": "regex", "column": "comment_text", "pattern": "^fine comment [0-9]$' OR true; --" } ] }
+            """;
+
+        var report = await database.Get<ValidationService>().RunAsync(SuiteLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "test"));
+
+        Assert.Equal(13, Assert.Single(report.Results, r => r.Id == "text").FailingCount);
+        Assert.Equal(14, Assert.Single(report.Results, r => r.Id == "regex").FailingCount);
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM staging.loads"));
+    }
+}
