@@ -4,14 +4,15 @@
 #   ./bench.sh tokenizer   our WordPiece tokenizer against the fastest exact peer, one thread
 #   ./bench.sh large       a 1 GB object ingested by the `toxic` process, with its peak memory
 #   ./bench.sh validate    the staging data-quality suite on 1,000,000 staging rows, reports included
+#   ./bench.sh cdc         source.comments -> relay -> Kafka -> staging at a steady rate and a burst: latency, loss
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate [args]}
+name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate|cdc [args]}
 shift
 
 scripts/services.sh up >/dev/null
 eval "$(scripts/services.sh env)"
-for project in bench/Toxic.Bench tools/Toxic.Cli; do
+for project in bench/Toxic.Bench tools/Toxic.Cli tools/Toxic.LocalHost; do
   dotnet build "$project" -c Release -nologo -v quiet >/dev/null || dotnet build "$project" -c Release -nologo
 done
 dotnet bench/Toxic.Bench/bin/Release/net10.0/Toxic.Bench.dll "$name" "$@"

@@ -91,5 +91,38 @@ SELECT line_number, reason, left(raw_text, 60) AS raw_text
 FROM staging.rejected_records r JOIN staging.loads l USING (load_id)
 WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' ORDER BY line_number LIMIT 5;
 SQL
+step "stream: source.comments -> CDC relay -> Kafka -> StreamCommentChanges -> staging.stream_comments"
+# Part of the sample data goes through the application's table: 1,000 inserts, then updates and deletes.
+psql_toxic -v key="$key" <<'SQL'
+INSERT INTO source.comments (comment_text, labels)
+SELECT c.comment_text, c.labels FROM staging.comments c JOIN staging.loads l USING (load_id)
+WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' AND l.status = 'loaded'
+ORDER BY c.line_number LIMIT 1000;
+UPDATE source.comments SET labels = 1 - labels, updated_at = now()
+WHERE id IN (SELECT id FROM source.comments ORDER BY created_at DESC LIMIT 100);
+DELETE FROM source.comments WHERE id IN (SELECT id FROM source.comments ORDER BY created_at DESC OFFSET 100 LIMIT 50);
+SQL
+echo "inserted 1000, updated 100, deleted 50"
+differ=""
+for _ in $(seq 1 300); do
+  differ=$(psql_toxic -At <<'SQL'
+SELECT count(*) FROM source.comments s
+FULL JOIN (SELECT * FROM staging.stream_comments WHERE NOT deleted) t ON t.source_id = s.id
+WHERE s.id IS NULL OR t.source_id IS NULL OR s.comment_text IS DISTINCT FROM t.comment_text OR s.labels IS DISTINCT FROM t.labels;
+SQL
+)
+  [[ $differ == 0 ]] && break
+  sleep 0.2
+done
+[[ $differ == 0 ]] || { echo "run: staging.stream_comments does not match source.comments ($differ rows differ); see .local/logs/localhost.log" >&2; exit 1; }
+psql_toxic <<'SQL'
+\pset footer off
+SELECT (SELECT count(*) FROM source.comments) AS source_rows,
+       count(*) FILTER (WHERE NOT deleted) AS staging_live, count(*) FILTER (WHERE deleted) AS staging_deleted,
+       count(*) FILTER (WHERE op = 'u') AS updated, (SELECT count(*) FROM staging.stream_dead_letters) AS dead_letters
+FROM staging.stream_comments;
+SQL
+echo "staging.stream_comments equals source.comments"
+
 echo
 echo "run: done. Services keep running; stop them with scripts/services.sh down"

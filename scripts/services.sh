@@ -216,6 +216,10 @@ unix_socket_directories = '$PG_SOCKETS'
 wal_level = logical
 max_replication_slots = 32
 max_wal_senders = 32
+# Commit times of rows, so the CDC benchmark measures source commit -> staging commit exactly.
+track_commit_timestamp = on
+# A relay that died is noticed in seconds, so its restart can take the slot over.
+wal_sender_timeout = 10s
 # Sized for bulk loads on a developer machine: fewer checkpoints and WAL flushes mid-COPY.
 shared_buffers = 1GB
 wal_buffers = 64MB

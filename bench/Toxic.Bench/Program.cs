@@ -10,7 +10,9 @@ switch (args.Length > 0 ? args[0] : "")
         return await LargeObjectBenchmark.RunAsync(args[1..]);
     case "validate":
         return await ValidateBenchmark.RunAsync(args[1..]);
+    case "cdc":
+        return await CdcBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large | validate [rows] [rounds]");
+        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large | validate [rows] [rounds] | cdc [seconds] [events_per_s]");
         return 2;
 }

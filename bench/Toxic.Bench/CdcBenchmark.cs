@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using ToxicFunctions.Csv;
+
+namespace ToxicFunctions.Bench;
+
+/// <summary>
+/// <c>./bench.sh cdc [seconds] [events_per_s]</c>: inserts real comments into source.comments at a steady rate (60 s at
+/// 6,000 events/s by default), then a burst, while the local host (a separate process running the relay and the Kafka
+/// trigger) streams them into staging. Latency is commit -> visible per event, from PostgreSQL's own commit timestamps
+/// (track_commit_timestamp) of the source row and of the staging row. Lost = source rows missing from staging;
+/// duplicated = events on the topic beyond one per row.
+/// </summary>
+internal static class CdcBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
+        var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6000;
+        const int burst = 30_000;
+        const string database = "toxic_bench_cdc";
+        await DropDatabaseAsync(database);
+        await using var services = await BenchServices.CreateAsync(database);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        if (await ScalarAsync<string>(dataSource, "SHOW track_commit_timestamp") != "on")
+        {
+            Console.Error.WriteLine("cdc: PostgreSQL needs track_commit_timestamp = on (scripts/services.sh sets it; restart with down/up)");
+            return 1;
+        }
+
+        var texts = await LoadTextsAsync(dataSource);
+        var name = $"benchcdc{DateTime.UtcNow:HHmmss}";
+        using var host = StartLocalHost(dataSource.ConnectionString, name);
+        try
+        {
+            await WaitForRelayAsync(dataSource, $"slot_{name}");
+            Console.WriteLine($"local host up (pid {host.Id}); inserting {rate:N0} comments/s for {seconds} s, then a burst of {burst:N0}");
+
+            var stopwatch = Stopwatch.StartNew();
+            var inserted = 0L;
+            var ticks = seconds * 10;
+            for (var tick = 0; tick < ticks; tick++)
+            {
+                var count = (int)((long)rate * (tick + 1) / 10 - (long)rate * tick / 10);
+                await InsertAsync(dataSource, texts, inserted, count);
+                inserted += count;
+                var due = TimeSpan.FromMilliseconds(100 * (tick + 1)) - stopwatch.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due);
+                }
+            }
+
+            var steadySeconds = stopwatch.Elapsed.TotalSeconds;
+            await InsertAsync(dataSource, texts, inserted, burst);
+            inserted += burst;
+
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_comments") < inserted && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+
+            var (events, spanSeconds, p50, p99, max, lost, steadyPerSecond) = await MeasureAsync(dataSource, steadySeconds);
+            var duplicated = CountTopicEvents($"{name}.source.comments") - events;
+            Console.WriteLine($"steady phase: {steadyPerSecond:F0} events/s applied; whole run incl. burst: {events / spanSeconds:F0} events/s; max latency {max:F0} ms");
+            Console.WriteLine(FormattableString.Invariant(
+                $"cdc events={events} events_per_s={steadyPerSecond:F0} p50_ms={p50:F0} p99_ms={p99:F0} lost={lost} duplicated={duplicated}"));
+            return 0;
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+            await ExecuteAsync(dataSource, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = @slot", ("slot", $"slot_{name}"));
+        }
+    }
+
+    private static async Task<(long Events, double SpanSeconds, double P50, double P99, double Max, long Lost, double SteadyPerSecond)> MeasureAsync(
+        NpgsqlDataSource dataSource, double steadySeconds)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH latency AS (
+                SELECT pg_xact_commit_timestamp(s.xmin) AS committed,
+                       extract(epoch FROM pg_xact_commit_timestamp(t.xmin) - pg_xact_commit_timestamp(s.xmin)) * 1000 AS ms
+                FROM source.comments s JOIN staging.stream_comments t ON t.source_id = s.id)
+            SELECT count(*),
+                   extract(epoch FROM max(committed + ms * interval '1 ms') - min(committed)),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY ms),
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY ms),
+                   max(ms),
+                   (SELECT count(*) FROM source.comments s WHERE NOT EXISTS (SELECT FROM staging.stream_comments t WHERE t.source_id = s.id)),
+                   count(*) FILTER (WHERE committed + ms * interval '1 ms' <= (SELECT min(committed) FROM latency) + @steady * interval '1 s')
+            FROM latency
+            """);
+        command.Parameters.AddWithValue("steady", steadySeconds);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var events = reader.GetInt64(0);
+        return (events, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6) / steadySeconds);
+    }
+
+    private static long CountTopicEvents(string topic)
+    {
+        var bootstrap = Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-count" }).Build();
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
+    private static Process StartLocalHost(string connectionString, string name)
+    {
+        var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "tools", "Toxic.LocalHost", "bin", "Release", "net10.0", "toxic-localhost.dll"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                dll, $"--Postgres:ConnectionString={connectionString}", "--LocalHost:Urls=http://127.0.0.1:7098",
+                "--LocalHost:BlobTrigger:Enabled=false", $"--Cdc:SlotName=slot_{name}", $"--Cdc:TopicPrefix={name}",
+                $"--Kafka:Topic={name}.source.comments", $"--Kafka:ConsumerGroup=group_{name}", "--Logging:LogLevel:Default=Warning",
+            },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the local host");
+    }
+
+    private static async Task WaitForRelayAsync(NpgsqlDataSource dataSource, string slot)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.cdc_relays r JOIN pg_replication_slots s USING (slot_name) WHERE r.slot_name = @slot AND s.active", ("slot", slot)) == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the relay did not start");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<int> LoadTextsAsync(NpgsqlDataSource dataSource)
+    {
+        var path = BenchData.SamplePath();
+        var records = path is null
+            ? Enumerable.Range(0, 10_000).Select(i => new CommentRecord(i + 2, $"generated comment {i} about the article", (short)(i % 10 == 0 ? 1 : 0))).ToList()
+            : (await CommentCsvReader.ReadFileAsync(path)).Records;
+        await ExecuteAsync(dataSource, "CREATE TABLE IF NOT EXISTS public.bench_texts (i integer PRIMARY KEY, comment_text text NOT NULL, labels smallint NOT NULL)");
+        await ExecuteAsync(dataSource, "TRUNCATE public.bench_texts");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var importer = await connection.BeginBinaryImportAsync("COPY public.bench_texts FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(i, NpgsqlDbType.Integer);
+                await importer.WriteAsync(records[i].Text, NpgsqlDbType.Text);
+                await importer.WriteAsync(records[i].Label, NpgsqlDbType.Smallint);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        return records.Count;
+    }
+
+    private static Task InsertAsync(NpgsqlDataSource dataSource, int texts, long from, int count) =>
+        ExecuteAsync(
+            dataSource,
+            "INSERT INTO source.comments (comment_text, labels) SELECT t.comment_text, t.labels FROM generate_series(@from, @to) g JOIN public.bench_texts t ON t.i = g % @texts",
+            ("from", from), ("to", from + count - 1), ("texts", (long)texts));
+
+    private static async Task DropDatabaseAsync(string database)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("Postgres__ConnectionString")
+            ?? LocalDevelopmentSettings.Values["Postgres:ConnectionString"])
+        { Database = "postgres", Pooling = false };
+        await using var dataSource = NpgsqlDataSource.Create(admin.ConnectionString);
+        await ExecuteAsync(dataSource, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = @db AND NOT active", ("db", database));
+        if (await ScalarAsync<bool>(dataSource, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = @db)", ("db", database)))
+        {
+            await ExecuteAsync(dataSource, $"DROP DATABASE \"{database}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (parameter, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameter, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (parameter, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameter, value);
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
