@@ -10,7 +10,7 @@ namespace ToxicFunctions.Bench;
 
 /// <summary>
 /// <c>./bench.sh cdc [seconds] [events_per_s]</c>: inserts real comments into source.comments at a steady rate (60 s at
-/// 6,000 events/s by default), then a burst, while the local host (a separate process running the relay and the Kafka
+/// 6,000 events/s by default), then a burst (30,000 as fast as the client writes them), while the local host (a separate process running the relay and the Kafka
 /// trigger) streams them into staging. Latency is commit -> visible per event, from PostgreSQL's own commit timestamps
 /// (track_commit_timestamp) of the source row and of the staging row. Lost = source rows missing from staging;
 /// duplicated = events on the topic beyond one per row.
@@ -55,9 +55,16 @@ internal static class CdcBenchmark
                 }
             }
 
+            // The burst: application traffic spikes, 30,000 comments as fast as the client can write them (100 per transaction).
             var steadySeconds = stopwatch.Elapsed.TotalSeconds;
-            await InsertAsync(dataSource, texts, inserted, burst);
-            inserted += burst;
+            var burstClock = Stopwatch.StartNew();
+            for (var written = 0; written < burst; written += 100)
+            {
+                await InsertAsync(dataSource, texts, inserted, 100);
+                inserted += 100;
+            }
+
+            Console.WriteLine($"burst: {burst:N0} comments written in {burstClock.Elapsed.TotalSeconds:F1} s ({burst / burstClock.Elapsed.TotalSeconds:F0}/s)");
 
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_comments") < inserted && DateTime.UtcNow < deadline)

@@ -62,6 +62,9 @@ internal sealed class KafkaTriggerListener(
 
             // A topic that does not exist yet (the relay creates it with its first event) is looked up again soon.
             TopicMetadataRefreshIntervalMs = 1000,
+
+            // Low latency over fewer fetches: a fetch returns after at most this long even when little arrived.
+            FetchWaitMaxMs = 20,
         }).Build();
         consumer.Subscribe(settings.Topic);
         logger.LogInformation("Kafka trigger StreamCommentChanges consumes {Topic} as group {Group}", settings.Topic, settings.ConsumerGroup);
