@@ -8,6 +8,7 @@ using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Tokenization;
+using ToxicFunctions.Training;
 
 namespace ToxicFunctions;
 
@@ -40,6 +41,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton(sp => new S3NotificationSetup(
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
         services.AddHostedService<MigrateOnStartup>();
+        services.AddToxicTraining();
         return services;
     }
 }

@@ -8,5 +8,8 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     IngestCommand.Create(),
     MigrateCommand.Create(),
     S3NotifyCommand.Create(),
+    TrainCommand.Create(),
+    ScoreCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
