@@ -8,7 +8,9 @@ switch (args.Length > 0 ? args[0] : "")
         return await IngestBenchmark.RunAsync(args[1..]);
     case "large":
         return await LargeObjectBenchmark.RunAsync(args[1..]);
+    case "train":
+        return await TrainBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large");
+        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large | train [--rounds N] [--no-cv]");
         return 2;
 }
