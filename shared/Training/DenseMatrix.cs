@@ -1,6 +1,8 @@
+using System.Numerics;
+
 namespace ToxicFunctions.Training;
 
-/// <summary>A row-major dense matrix of floats.</summary>
+/// <summary>A row-major dense matrix of floats; products are SIMD-vectorized and accumulate in double.</summary>
 internal sealed class DenseMatrix(float[] values, int rows, int columns) : IDesignMatrix
 {
     private const int ColumnBlock = 64;
@@ -15,10 +17,19 @@ internal sealed class DenseMatrix(float[] values, int rows, int columns) : IDesi
         Parallel.For(0, Rows, i =>
         {
             var row = Values.AsSpan(i * Columns, Columns);
-            var sum = 0.0;
-            for (var j = 0; j < row.Length; j++)
+            var w = weights.AsSpan(0, Columns);
+            var sums = Vector<double>.Zero;
+            var j = 0;
+            for (; j <= row.Length - Vector<float>.Count; j += Vector<float>.Count)
             {
-                sum += row[j] * weights[j];
+                Vector.Widen(new Vector<float>(row[j..]), out var low, out var high);
+                sums += (low * new Vector<double>(w[j..])) + (high * new Vector<double>(w[(j + Vector<double>.Count)..]));
+            }
+
+            var sum = Vector.Sum(sums);
+            for (; j < row.Length; j++)
+            {
+                sum += row[j] * w[j];
             }
 
             result[i] = sum;
@@ -28,19 +39,29 @@ internal sealed class DenseMatrix(float[] values, int rows, int columns) : IDesi
         Parallel.For(0, (Columns + ColumnBlock - 1) / ColumnBlock, block =>
         {
             var start = block * ColumnBlock;
-            var end = Math.Min(Columns, start + ColumnBlock);
+            var width = Math.Min(Columns, start + ColumnBlock) - start;
             Span<double> sums = stackalloc double[ColumnBlock];
             sums.Clear();
             for (var i = 0; i < Rows; i++)
             {
-                var g = rowValues[i];
-                var row = Values.AsSpan(i * Columns + start, end - start);
-                for (var j = 0; j < row.Length; j++)
+                var g = new Vector<double>(rowValues[i]);
+                var row = Values.AsSpan((i * Columns) + start, width);
+                var j = 0;
+                for (; j <= width - Vector<float>.Count; j += Vector<float>.Count)
                 {
-                    sums[j] += row[j] * g;
+                    Vector.Widen(new Vector<float>(row[j..]), out var low, out var high);
+                    var lowSums = sums[j..];
+                    var highSums = sums[(j + Vector<double>.Count)..];
+                    (new Vector<double>(lowSums) + (low * g)).CopyTo(lowSums);
+                    (new Vector<double>(highSums) + (high * g)).CopyTo(highSums);
+                }
+
+                for (; j < width; j++)
+                {
+                    sums[j] += row[j] * rowValues[i];
                 }
             }
 
-            sums[..(end - start)].CopyTo(result.AsSpan(start));
+            sums[..width].CopyTo(result.AsSpan(start));
         });
 }

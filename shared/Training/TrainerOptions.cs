@@ -16,5 +16,5 @@ public sealed record TrainerOptions
     public int MaxIterations { get; init; } = 300;
 
     /// <summary>L-BFGS stops once every gradient component is below this.</summary>
-    public double GradientTolerance { get; init; } = 1e-6;
+    public double GradientTolerance { get; init; } = 1e-5;
 }
