@@ -5,13 +5,22 @@
 #   ./bench.sh large       a 1 GB object ingested by the `toxic` process, with its peak memory
 #   ./bench.sh validate    the staging data-quality suite on 1,000,000 staging rows, reports included
 #   ./bench.sh cdc         source.comments -> relay -> Kafka -> staging at a steady rate and a burst: latency, loss
+#   ./bench.sh train       `toxic train` (raw CSV -> model) against scikit-learn vectorize + fit on the same split
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate|cdc [args]}
+name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate|cdc|train [args]}
 shift
 
-scripts/services.sh up >/dev/null
-eval "$(scripts/services.sh env)"
+if [ "$name" = train ]; then
+  # The peer needs Debian's scikit-learn (the default python3 may be another interpreter); no services are needed.
+  if ! /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+    apt-get install -y --no-install-recommends python3-sklearn >/dev/null \
+      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends python3-sklearn >/dev/null; }
+  fi
+else
+  scripts/services.sh up >/dev/null
+  eval "$(scripts/services.sh env)"
+fi
 for project in bench/Toxic.Bench tools/Toxic.Cli tools/Toxic.LocalHost; do
   dotnet build "$project" -c Release -nologo -v quiet >/dev/null || dotnet build "$project" -c Release -nologo
 done

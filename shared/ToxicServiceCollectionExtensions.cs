@@ -10,6 +10,7 @@ using ToxicFunctions.Quality;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Streaming;
 using ToxicFunctions.Tokenization;
+using ToxicFunctions.Training;
 
 namespace ToxicFunctions;
 
@@ -47,6 +48,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<CdcRelay>();
         services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();
+        services.AddToxicTraining();
         return services;
     }
 }

@@ -12,7 +12,9 @@ switch (args.Length > 0 ? args[0] : "")
         return await ValidateBenchmark.RunAsync(args[1..]);
     case "cdc":
         return await CdcBenchmark.RunAsync(args[1..]);
+    case "train":
+        return await TrainBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large | validate [rows] [rounds] | cdc [seconds] [events_per_s]");
+        Console.Error.WriteLine("usage: Toxic.Bench ingest [rounds] | tokenizer [csv path] [--rounds N] | large | validate [rows] [rounds] | cdc [seconds] [events_per_s] | train [--rounds N] [--no-cv]");
         return 2;
 }

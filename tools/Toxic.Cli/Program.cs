@@ -11,5 +11,8 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     CdcRelayCommand.Create(),
     TransformCommand.Create(),
     ValidateCommand.Create(),
+    TrainCommand.Create(),
+    ScoreCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ToxicFunctions.Csv;
+using ToxicFunctions.Tokenization;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Bench;
+
+/// <summary>
+/// <c>toxic train</c> (raw CSV -> model directory, wall time of the process) against scikit-learn's vectorize + fit
+/// (bench/sklearn_train.py, Debian python3-sklearn) on the same seeded stratified 80/20 split of text_comment_1.csv, in
+/// the same run, alternating, median of the rounds. Quality: hold-out AUC and F1 at 0.45 via <c>toxic evaluate</c>,
+/// plus our 5-fold cross-validated AUC on the whole file.
+/// </summary>
+public static class TrainBenchmark
+{
+    private const int DefaultRounds = 3;
+    private const int Seed = 42;
+    private const double HoldoutFraction = 0.2;
+    private const int Folds = 5;
+
+    /// <summary>Runs the benchmark: <c>train [--rounds N] [--no-cv]</c>. Returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var rounds = DefaultRounds;
+        var crossValidate = true;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--rounds" && i + 1 < args.Length)
+            {
+                rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--no-cv")
+            {
+                crossValidate = false;
+            }
+        }
+
+        var sample = BenchData.SamplePath();
+        if (sample is null)
+        {
+            Console.Error.WriteLine("train: text_comment_1.csv not found (set TOXIC_SAMPLE_DATA)");
+            return 2;
+        }
+
+        var repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var toxic = Path.Combine(repo, "tools", "Toxic.Cli", "bin", "Release", "net10.0", "toxic.dll");
+        var script = Path.Combine(repo, "bench", "sklearn_train.py");
+        var (records, _) = await CommentCsvReader.ReadFileAsync(sample);
+        var labels = records.Select(r => (byte)r.Label).ToArray();
+        var (train, holdout) = StratifiedSplit.Holdout(labels, HoldoutFraction, Seed);
+
+        var work = Directory.CreateTempSubdirectory("toxic-train-bench-");
+        try
+        {
+            var trainCsv = Path.Combine(work.FullName, "train.csv");
+            var testCsv = Path.Combine(work.FullName, "test.csv");
+            await WriteCsvAsync(trainCsv, train.Select(i => records[i]));
+            await WriteCsvAsync(testCsv, holdout.Select(i => records[i]));
+            Console.WriteLine($"split: {train.Length} training / {holdout.Length} hold-out comments (stratified, seed {Seed}) of {sample}");
+
+            var ours = new List<double>();
+            var theirs = new List<double>();
+            JsonElement sklearn = default;
+            var modelDirectory = Path.Combine(work.FullName, "model");
+            for (var round = 0; round < rounds; round++)
+            {
+                var (sklearnOutput, _) = await RunProcessAsync("/usr/bin/python3", script, trainCsv, testCsv);
+                sklearn = JsonDocument.Parse(sklearnOutput).RootElement.Clone();
+                theirs.Add(sklearn.GetProperty("seconds").GetDouble());
+                var (_, seconds) = await RunProcessAsync("dotnet", toxic, "train", "--data", trainCsv, "--out", modelDirectory, "--seed", $"{Seed}");
+                ours.Add(seconds);
+                Console.WriteLine($"round {round + 1}: toxic train {seconds:F2} s, scikit-learn vectorize + fit {theirs[^1]:F2} s");
+            }
+
+            var (evaluation, _) = await RunProcessAsync("dotnet", toxic, "evaluate", "--model", modelDirectory, "--data", testCsv);
+            Console.WriteLine($"toxic evaluate (hold-out): {evaluation.Trim()}");
+            var figures = evaluation.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+            Console.WriteLine(
+                $"scikit-learn (hold-out): auc={sklearn.GetProperty("auc").GetDouble():F4} f1={sklearn.GetProperty("f1").GetDouble():F4} "
+                    + $"lbfgs iterations={sklearn.GetProperty("iterations").GetInt32()} predict={sklearn.GetProperty("predict_seconds").GetDouble():F2} s");
+
+            var cv = crossValidate ? CrossValidate(records, labels) : (Auc: double.NaN, F1: double.NaN);
+            var ourSeconds = Median(ours);
+            var sklearnSeconds = Median(theirs);
+            Console.WriteLine(
+                $"train auc={figures["auc"]} f1={figures["f1"]} seconds={ourSeconds:F2} "
+                    + $"sklearn_auc={sklearn.GetProperty("auc").GetDouble():F4} sklearn_f1={sklearn.GetProperty("f1").GetDouble():F4} "
+                    + $"sklearn_seconds={sklearnSeconds:F2} cv_auc={cv.Auc:F4} cv_f1={cv.F1:F4} ratio={sklearnSeconds / ourSeconds:F2}");
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static (double Auc, double F1) CrossValidate(List<CommentRecord> records, byte[] labels)
+    {
+        var featurizer = new CommentFeaturizer(new FeatureSettings(), WordPieceTokenizer.DistilBertBaseUncased);
+        var features = featurizer.FeaturizeAll(records.Select(r => r.Text).ToList());
+        var table = StaticEmbeddingTable.MiniLm;
+        var trainer = new ToxicTrainer(featurizer, table);
+        var fold = StratifiedSplit.Folds(labels, Folds, Seed);
+        var aucs = new List<double>();
+        var f1s = new List<double>();
+        for (var f = 0; f < Folds; f++)
+        {
+            var train = Enumerable.Range(0, labels.Length).Where(i => fold[i] != f).ToArray();
+            var test = Enumerable.Range(0, labels.Length).Where(i => fold[i] == f).ToArray();
+            var model = trainer.Train(train.Select(i => features[i]).ToArray(), train.Select(i => labels[i]).ToArray(), new TrainerOptions());
+            var probabilities = test.Select(i => model.Probability(features[i], table)).ToList();
+            var metrics = ClassificationMetrics.Compute(probabilities, test.Select(i => labels[i]).ToList(), ModelMetadata.DefaultThreshold);
+            aucs.Add(metrics.Auc);
+            f1s.Add(metrics.F1);
+            Console.WriteLine($"cv fold {f + 1}/{Folds}: auc={metrics.Auc:F4} f1={metrics.F1:F4}");
+        }
+
+        Console.WriteLine($"cv {Folds}-fold: auc={aucs.Average():F4} (min {aucs.Min():F4}, max {aucs.Max():F4}) f1={f1s.Average():F4}");
+        return (aucs.Average(), f1s.Average());
+    }
+
+    private static async Task<(string Output, double Seconds)> RunProcessAsync(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
+        }
+
+        return (await output, seconds);
+    }
+
+    private static async Task WriteCsvAsync(string path, IEnumerable<CommentRecord> records)
+    {
+        var builder = new StringBuilder("comment_text,labels\n");
+        foreach (var record in records)
+        {
+            builder.Append('"').Append(record.Text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(record.Label).Append('\n');
+        }
+
+        await File.WriteAllTextAsync(path, builder.ToString(), new UTF8Encoding(false));
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using ToxicFunctions.Tokenization;
+
+namespace ToxicFunctions.Training;
+
+/// <summary>
+/// Labelled comments in, a model directory out (<see cref="ModelArtifact"/>): featurize on all cores, optionally hold
+/// out a stratified share, fit <see cref="ToxicModel"/>, measure it, write the ONNX graph, metadata and curves.
+/// </summary>
+public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
+{
+    /// <summary>Trains on <paramref name="examples"/> and writes the artifact into <paramref name="outputDirectory"/>.</summary>
+    /// <exception cref="ArgumentException">Too few comments, or a class is missing.</exception>
+    public async Task<ModelMetadata> TrainAsync(
+        IReadOnlyList<TrainingExample> examples, TrainingRequest request, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(request);
+        var labels = examples.Select(e => e.Label).ToArray();
+        var positives = labels.Count(l => l == 1);
+        if (labels.Any(l => l > 1) || positives < 2 || labels.Length - positives < 2)
+        {
+            throw new ArgumentException(
+                $"Training needs 0/1 labels and at least two comments of each class; got {positives} toxic of {labels.Length}.", nameof(examples));
+        }
+
+        var featurizer = new CommentFeaturizer(request.Features, tokenizer);
+        var features = new CommentFeatures[examples.Count];
+        Parallel.For(0, examples.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            features[i] = examples[i].InputIds is { } ids ? featurizer.Featurize(examples[i].Text, ids) : featurizer.Featurize(examples[i].Text));
+
+        var (train, holdout) = request.HoldoutFraction > 0
+            ? StratifiedSplit.Holdout(labels, request.HoldoutFraction, request.Seed)
+            : (Enumerable.Range(0, labels.Length).ToArray(), []);
+        var table = StaticEmbeddingTable.MiniLm;
+        var model = new ToxicTrainer(featurizer, table).Train(
+            train.Select(i => features[i]).ToArray(), train.Select(i => labels[i]).ToArray(), request.Trainer);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        const double threshold = ModelMetadata.DefaultThreshold;
+        var metrics = new SortedDictionary<string, ClassificationMetrics>(StringComparer.Ordinal);
+        var (trainProbabilities, trainLabels) = Score(model, table, features, labels, train);
+        metrics["training"] = ClassificationMetrics.Compute(trainProbabilities, trainLabels, threshold);
+        var (curveProbabilities, curveLabels) = (trainProbabilities, trainLabels);
+        if (holdout.Length > 0)
+        {
+            (curveProbabilities, curveLabels) = Score(model, table, features, labels, holdout);
+            metrics["holdout"] = ClassificationMetrics.Compute(curveProbabilities, curveLabels, threshold);
+        }
+
+        var onnx = OnnxGraphBuilder.Build(model, table);
+        var metadata = new ModelMetadata
+        {
+            Threshold = threshold,
+            Features = request.Features,
+            Trainer = request.Trainer,
+            Seed = request.Seed,
+            TrainingRows = train.Length,
+            TrainingPositives = train.Count(i => labels[i] == 1),
+            HoldoutRows = holdout.Length,
+            DataSha256 = TrainingData.Sha256(examples),
+            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
+            Metrics = metrics,
+            CurvesOf = holdout.Length > 0 ? "holdout" : "training",
+        };
+        await ModelArtifact.WriteAsync(
+            outputDirectory,
+            metadata,
+            onnx,
+            CurvePlot.Roc(curveProbabilities, curveLabels),
+            CurvePlot.PrecisionRecall(curveProbabilities, curveLabels),
+            cancellationToken);
+        return metadata;
+    }
+
+    private static (double[] Probabilities, byte[] Labels) Score(
+        ToxicModel model, StaticEmbeddingTable table, CommentFeatures[] features, byte[] labels, int[] rows)
+    {
+        var probabilities = new double[rows.Length];
+        Parallel.For(0, rows.Length, k => probabilities[k] = model.Probability(features[rows[k]], table));
+        return (probabilities, rows.Select(i => labels[i]).ToArray());
+    }
+}

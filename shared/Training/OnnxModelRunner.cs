@@ -1,0 +1,125 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace ToxicFunctions.Training;
+
+/// <summary>
+/// Runs the artifact's ONNX graph (<see cref="OnnxGraphBuilder"/>) with ONNX Runtime on featurized comments, in
+/// batches bounded by padded tokens. Thread-safe: an ORT session may run concurrently and this type keeps no other state.
+/// </summary>
+public sealed class OnnxModelRunner : IDisposable
+{
+    private const int MaxBatch = 256;
+    private const int MaxPaddedTokens = 1 << 15;
+
+    private readonly InferenceSession _session;
+
+    /// <summary>Loads a serialized model.</summary>
+    public OnnxModelRunner(byte[] model)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        _session = new InferenceSession(model, options);
+    }
+
+    /// <summary>Loads the model file at <paramref name="path"/>.</summary>
+    public OnnxModelRunner(string path)
+        : this(File.ReadAllBytes(path))
+    {
+    }
+
+    /// <summary>The probability of each comment, in order.</summary>
+    public float[] Run(IReadOnlyList<CommentFeatures> features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var probabilities = new float[features.Count];
+        var start = 0;
+        while (start < features.Count)
+        {
+            var end = start;
+            var longest = 0;
+            while (end < features.Count && end - start < MaxBatch)
+            {
+                var length = features[end].TokenIds.Length;
+                if (end > start && Math.Max(longest, length) * (end - start + 1) > MaxPaddedTokens)
+                {
+                    break;
+                }
+
+                longest = Math.Max(longest, length);
+                end++;
+            }
+
+            RunBatch(features, start, end, probabilities);
+            start = end;
+        }
+
+        return probabilities;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+
+    private void RunBatch(IReadOnlyList<CommentFeatures> features, int start, int end, float[] probabilities)
+    {
+        var n = end - start;
+        var inputs = new List<NamedOnnxValue>
+        {
+            SparseInput("word", features, start, n, f => f.Words, out var wordValues),
+            wordValues,
+            SparseInput("char", features, start, n, f => f.Chars, out var charValues),
+            charValues,
+        };
+
+        var longest = 1;
+        for (var i = start; i < end; i++)
+        {
+            longest = Math.Max(longest, features[i].TokenIds.Length);
+        }
+
+        var ids = new DenseTensor<long>([n, longest]);
+        var mask = new DenseTensor<float>([n, longest]);
+        for (var r = 0; r < n; r++)
+        {
+            var tokens = features[start + r].TokenIds;
+            for (var t = 0; t < tokens.Length; t++)
+            {
+                ids[r, t] = tokens[t];
+                mask[r, t] = 1f;
+            }
+        }
+
+        inputs.Add(NamedOnnxValue.CreateFromTensor("token_ids", ids));
+        inputs.Add(NamedOnnxValue.CreateFromTensor("token_mask", mask));
+        using var results = _session.Run(inputs);
+        var output = results.Single(r => r.Name == "probability").AsTensor<float>();
+        for (var r = 0; r < n; r++)
+        {
+            probabilities[start + r] = output[r];
+        }
+    }
+
+    private static NamedOnnxValue SparseInput(
+        string block, IReadOnlyList<CommentFeatures> features, int start, int n, Func<CommentFeatures, SparseCounts> select, out NamedOnnxValue values)
+    {
+        var widest = 1;
+        for (var r = 0; r < n; r++)
+        {
+            widest = Math.Max(widest, select(features[start + r]).Indices.Length);
+        }
+
+        var indexTensor = new DenseTensor<long>([n, widest]);
+        var valueTensor = new DenseTensor<float>([n, widest]);
+        for (var r = 0; r < n; r++)
+        {
+            var counts = select(features[start + r]);
+            for (var k = 0; k < counts.Indices.Length; k++)
+            {
+                indexTensor[r, k] = counts.Indices[k];
+                valueTensor[r, k] = counts.SublinearTf(k);
+            }
+        }
+
+        values = NamedOnnxValue.CreateFromTensor($"{block}_values", valueTensor);
+        return NamedOnnxValue.CreateFromTensor($"{block}_indices", indexTensor);
+    }
+}

@@ -1,0 +1,209 @@
+namespace ToxicFunctions.Training;
+
+/// <summary>
+/// Fits <see cref="ToxicModel"/> on labelled comments: both views are logistic regressions fitted separately (L-BFGS
+/// from zero, so the result depends only on the data and options), their logits summed. CPU only, deterministic:
+/// parallel work writes disjoint outputs in a fixed order.
+/// </summary>
+public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTable table)
+{
+    /// <summary>Trains on <paramref name="features"/> (from <see cref="CommentFeaturizer"/>) and their 0/1 labels.</summary>
+    public ToxicModel Train(IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(options);
+        if (features.Count != labels.Count || features.Count == 0)
+        {
+            throw new ArgumentException("Training needs at least one comment and one label per comment.", nameof(labels));
+        }
+
+        if (labels.Any(l => l > 1) || labels.All(l => l == labels[0]))
+        {
+            throw new ArgumentException("Training needs 0/1 labels with both classes present.", nameof(labels));
+        }
+
+        var rowWeights = LogisticRegression.RowWeights(labels, options.ClassBalanced);
+        var (lexical, lexicalBias) = TrainLexical(features, labels, rowWeights, options);
+        var (embedding, embeddingBias) = TrainEmbedding(features, labels, rowWeights, options);
+        return new ToxicModel(featurizer.Settings, lexical, embedding, (float)(lexicalBias + embeddingBias));
+    }
+
+    private (LexicalView View, double Bias) TrainLexical(
+        IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, double[] rowWeights, TrainerOptions options)
+    {
+        var settings = featurizer.Settings;
+        var wordIdf = Idf(features.Select(f => f.Words.Indices), 1 << settings.WordHashBits, settings.WordMinDocumentFrequency, features.Count);
+        var charIdf = Idf(features.Select(f => f.Chars.Indices), 1 << settings.CharHashBits, settings.CharMinDocumentFrequency, features.Count);
+
+        // Compact columns: the word buckets with weight to learn, then the character buckets.
+        var wordColumns = ColumnMap(wordIdf, 0);
+        var wordColumnCount = wordIdf.Count(v => v > 0);
+        var charColumns = ColumnMap(charIdf, wordColumnCount);
+        var columnCount = wordColumnCount + charIdf.Count(v => v > 0);
+
+        var rowStarts = new int[features.Count + 1];
+        for (var i = 0; i < features.Count; i++)
+        {
+            rowStarts[i + 1] = rowStarts[i] + features[i].Words.Indices.Length + features[i].Chars.Indices.Length;
+        }
+
+        var columns = new int[rowStarts[^1]];
+        var values = new float[rowStarts[^1]];
+        Parallel.For(0, features.Count, i =>
+        {
+            var next = WriteBlock(features[i].Words, wordIdf, wordColumns, columns, values, rowStarts[i]);
+            WriteBlock(features[i].Chars, charIdf, charColumns, columns, values, next);
+        });
+
+        // Dropped buckets left gaps (column -1): squeeze them out.
+        var kept = 0;
+        var compactStarts = new int[features.Count + 1];
+        for (var i = 0; i < features.Count; i++)
+        {
+            for (var k = rowStarts[i]; k < rowStarts[i + 1]; k++)
+            {
+                if (columns[k] >= 0)
+                {
+                    columns[kept] = columns[k];
+                    values[kept] = values[k];
+                    kept++;
+                }
+            }
+
+            compactStarts[i + 1] = kept;
+        }
+
+        var matrix = new SparseMatrix(compactStarts, columns[..kept], values[..kept], columnCount);
+        var fit = LogisticRegression.Train(matrix, labels, rowWeights, options.LexicalC, options.MaxIterations, options.GradientTolerance);
+        return (new LexicalView(wordIdf, Scatter(fit.Weights, wordColumns), charIdf, Scatter(fit.Weights, charColumns)), fit.Bias);
+    }
+
+    private (EmbeddingView View, double Bias) TrainEmbedding(
+        IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, double[] rowWeights, TrainerOptions options)
+    {
+        var tokenIdf = Idf(features.Select(f => f.TokenIds.Distinct()), table.Rows, 1, features.Count, keepUnseen: true);
+        const int width = EmbeddingView.FeatureCount;
+        var pooled = new float[features.Count * width];
+        Parallel.For(0, features.Count, i => EmbeddingView.Pool(features[i].TokenIds, table, tokenIdf, pooled.AsSpan(i * width, width)));
+
+        // Standardize columns (fixed summation order), fit, then fold the standardization into weights and bias.
+        var mean = new double[width];
+        var scale = new double[width];
+        Parallel.For(0, width, j =>
+        {
+            double sum = 0;
+            double squares = 0;
+            for (var i = 0; i < features.Count; i++)
+            {
+                sum += pooled[(i * width) + j];
+            }
+
+            var m = sum / features.Count;
+            for (var i = 0; i < features.Count; i++)
+            {
+                var centered = pooled[(i * width) + j] - m;
+                squares += centered * centered;
+            }
+
+            var sd = Math.Sqrt(squares / features.Count);
+            mean[j] = m;
+            scale[j] = sd > 1e-9 ? 1.0 / sd : 0.0;
+        });
+
+        var standardized = new float[pooled.Length];
+        Parallel.For(0, features.Count, i =>
+        {
+            for (var j = 0; j < width; j++)
+            {
+                standardized[(i * width) + j] = (float)((pooled[(i * width) + j] - mean[j]) * scale[j]);
+            }
+        });
+
+        var fit = LogisticRegression.Train(
+            new DenseMatrix(standardized, features.Count, width), labels, rowWeights, options.EmbeddingC, options.MaxIterations, options.GradientTolerance);
+        var weights = new float[width];
+        var bias = fit.Bias;
+        for (var j = 0; j < width; j++)
+        {
+            var w = fit.Weights[j] * scale[j];
+            weights[j] = (float)w;
+            bias -= w * mean[j];
+        }
+
+        return (new EmbeddingView(tokenIdf, weights), bias);
+    }
+
+    /// <summary>
+    /// Smoothed idf <c>ln((1 + n) / (1 + df)) + 1</c> per bucket; buckets seen in fewer than <paramref name="minDocuments"/>
+    /// comments get 0 (dropped) unless <paramref name="keepUnseen"/> keeps the formula for them too.
+    /// </summary>
+    internal static float[] Idf(IEnumerable<IEnumerable<int>> documents, int buckets, int minDocuments, int documentCount, bool keepUnseen = false)
+    {
+        var df = new int[buckets];
+        foreach (var document in documents)
+        {
+            foreach (var index in document)
+            {
+                df[index]++;
+            }
+        }
+
+        var idf = new float[buckets];
+        for (var b = 0; b < buckets; b++)
+        {
+            idf[b] = df[b] >= minDocuments || keepUnseen
+                ? (float)(Math.Log((1.0 + documentCount) / (1.0 + df[b])) + 1.0)
+                : 0f;
+        }
+
+        return idf;
+    }
+
+    private static int[] ColumnMap(float[] idf, int first)
+    {
+        var map = new int[idf.Length];
+        var next = first;
+        for (var b = 0; b < idf.Length; b++)
+        {
+            map[b] = idf[b] > 0 ? next++ : -1;
+        }
+
+        return map;
+    }
+
+    private static int WriteBlock(SparseCounts counts, float[] idf, int[] columnMap, int[] columns, float[] values, int next)
+    {
+        double squares = 0;
+        for (var k = 0; k < counts.Indices.Length; k++)
+        {
+            var v = (double)counts.SublinearTf(k) * idf[counts.Indices[k]];
+            squares += v * v;
+        }
+
+        var inverseNorm = squares > 0 ? 1.0 / Math.Sqrt(squares) : 0.0;
+        for (var k = 0; k < counts.Indices.Length; k++)
+        {
+            var index = counts.Indices[k];
+            columns[next] = columnMap[index];
+            values[next] = (float)(counts.SublinearTf(k) * idf[index] * inverseNorm);
+            next++;
+        }
+
+        return next;
+    }
+
+    private static float[] Scatter(double[] weights, int[] columnMap)
+    {
+        var result = new float[columnMap.Length];
+        for (var b = 0; b < columnMap.Length; b++)
+        {
+            if (columnMap[b] >= 0)
+            {
+                result[b] = (float)weights[columnMap[b]];
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,33 @@
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Tests.Training;
+
+public sealed class StratifiedSplitTests
+{
+    private static readonly byte[] s_labels = Enumerable.Range(0, 1000).Select(i => i % 10 == 0 ? (byte)1 : (byte)0).ToArray();
+
+    [Fact]
+    public void Holdout_takes_the_fraction_of_each_class_disjointly_and_repeatably()
+    {
+        var (train, holdout) = StratifiedSplit.Holdout(s_labels, 0.2, seed: 7);
+
+        Assert.Equal(800, train.Length);
+        Assert.Equal(200, holdout.Length);
+        Assert.Equal(20, holdout.Count(i => s_labels[i] == 1));
+        Assert.Empty(train.Intersect(holdout));
+        Assert.Equal(holdout, StratifiedSplit.Holdout(s_labels, 0.2, seed: 7).Holdout);
+        Assert.NotEqual(holdout, StratifiedSplit.Holdout(s_labels, 0.2, seed: 8).Holdout);
+    }
+
+    [Fact]
+    public void Folds_are_balanced_in_size_and_class_share()
+    {
+        var folds = StratifiedSplit.Folds(s_labels, 5, seed: 1);
+
+        for (var f = 0; f < 5; f++)
+        {
+            Assert.Equal(200, folds.Count(x => x == f));
+            Assert.Equal(20, Enumerable.Range(0, s_labels.Length).Count(i => folds[i] == f && s_labels[i] == 1));
+        }
+    }
+}

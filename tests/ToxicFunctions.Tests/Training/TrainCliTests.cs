@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ToxicFunctions.Tests.Infrastructure;
+
+namespace ToxicFunctions.Tests.Training;
+
+/// <summary><c>toxic train</c>, <c>score</c> and <c>evaluate</c> as a user runs them, on a generated CSV.</summary>
+public sealed class TrainCliTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("toxic-cli-train-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(ToxicCli.DllPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await errors);
+    }
+
+    [Fact]
+    public async Task Train_then_score_then_evaluate_round_trip()
+    {
+        var examples = SyntheticComments.Generate(700, seed: 4);
+        var trainCsv = Path.Combine(_work.FullName, "train.csv");
+        var testCsv = Path.Combine(_work.FullName, "test.csv");
+        await File.WriteAllTextAsync(trainCsv, SyntheticComments.ToCsv(examples.Take(500)));
+        await File.WriteAllTextAsync(testCsv, SyntheticComments.ToCsv(examples.Skip(500)));
+        var model = Path.Combine(_work.FullName, "model");
+
+        var train = await RunAsync("", "train", "--data", trainCsv, "--out", model, "--seed", "3");
+        Assert.True(train.ExitCode == 0, train.Errors);
+        Assert.Contains("trained on 500 comments", train.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(model, "model.onnx")));
+
+        var texts = examples.Skip(500).Take(20).Select(e => e.Text).ToArray();
+        var score = await RunAsync(string.Concat(texts.Select(t => JsonSerializer.Serialize(new { text = t }) + "\n")), "score", "--model", model);
+        Assert.True(score.ExitCode == 0, score.Errors);
+        var lines = score.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(texts.Length, lines.Length);
+        var probabilities = new List<double>();
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            var p = json.RootElement.GetProperty("probability").GetDouble();
+            Assert.InRange(p, 0, 1);
+            Assert.Equal(p >= 0.45 ? 1 : 0, json.RootElement.GetProperty("label").GetInt32());
+            probabilities.Add(p);
+        }
+
+        // In order: scoring the texts one by one gives the same probabilities.
+        var single = await RunAsync(JsonSerializer.Serialize(new { text = texts[7] }) + "\n", "score", "--model", model);
+        Assert.Equal(probabilities[7], JsonDocument.Parse(single.Output).RootElement.GetProperty("probability").GetDouble(), 6);
+
+        var evaluate = await RunAsync("", "evaluate", "--model", model, "--data", testCsv);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Errors);
+        var figures = evaluate.Output.Trim().Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("200", figures["comments"]);
+        foreach (var key in new[] { "auc", "f1", "precision", "recall", "accuracy" })
+        {
+            Assert.InRange(double.Parse(figures[key], System.Globalization.CultureInfo.InvariantCulture), 0.5, 1.0);
+        }
+    }
+
+    [Fact]
+    public async Task Score_puts_an_error_line_in_place_of_a_bad_line_and_exits_1()
+    {
+        var examples = SyntheticComments.Generate(300, seed: 8);
+        var csv = Path.Combine(_work.FullName, "data.csv");
+        await File.WriteAllTextAsync(csv, SyntheticComments.ToCsv(examples));
+        var model = Path.Combine(_work.FullName, "model");
+        Assert.Equal(0, (await RunAsync("", "train", "--data", csv, "--out", model)).ExitCode);
+
+        var (exitCode, output, errors) = await RunAsync("{\"text\": \"fine\"}\nnot json\n{\"txt\": 1}\n{\"text\": \"also fine\"}\n", "score", "--model", model);
+
+        Assert.Equal(1, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.True(JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("probability", out _));
+        Assert.Equal(2, JsonDocument.Parse(lines[1]).RootElement.GetProperty("line").GetInt32());
+        Assert.Equal(3, JsonDocument.Parse(lines[2]).RootElement.GetProperty("line").GetInt32());
+        Assert.True(JsonDocument.Parse(lines[3]).RootElement.TryGetProperty("probability", out _));
+        Assert.Contains("line 2:", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_inputs_get_clear_errors()
+    {
+        var missing = await RunAsync("", "train", "--data", Path.Combine(_work.FullName, "none.csv"), "--out", Path.Combine(_work.FullName, "m"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no such file", missing.Errors, StringComparison.Ordinal);
+
+        var headerless = Path.Combine(_work.FullName, "bad.csv");
+        await File.WriteAllTextAsync(headerless, "text,label\nhello,0\n");
+        var badHeader = await RunAsync("", "train", "--data", headerless, "--out", Path.Combine(_work.FullName, "m"));
+        Assert.Equal(1, badHeader.ExitCode);
+        Assert.Contains("comment_text", badHeader.Errors, StringComparison.Ordinal);
+
+        var noModel = await RunAsync("{\"text\": \"x\"}\n", "score", "--model", _work.FullName);
+        Assert.Equal(1, noModel.ExitCode);
+        Assert.Contains("metadata.json", noModel.Errors, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ToxicFunctions.Tokenization;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Cli;
+
+/// <summary><c>toxic train --data FILE.csv --out DIR [--seed N] [--holdout F]</c>: a model directory from a comments CSV.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<FileInfo>("--data") { Description = "comments CSV (comment_text,labels)", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "model directory to write", Required = true };
+        var seed = new Option<int>("--seed") { Description = "seed of the hold-out split", DefaultValueFactory = _ => 42 };
+        var holdout = new Option<double>("--holdout") { Description = "share of each class held out for validation metrics (default 0: fit on all rows)" };
+        var command = new Command("train", "Train the toxic-comment model on a CSV and write a model directory (model.onnx, metadata.json, roc.png, pr.png).")
+        {
+            data, output, seed, holdout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new TrainingRequest { Seed = parse.GetValue(seed), HoldoutFraction = parse.GetValue(holdout) };
+            return await RunAsync(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, request, Console.Out, Console.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(
+        string dataPath, string outputDirectory, TrainingRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        if (request.HoldoutFraction is < 0 or >= 1)
+        {
+            await errors.WriteLineAsync("--holdout must be at least 0 and below 1.");
+            return 2;
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var examples = await CsvData.ReadExamplesAsync(dataPath, errors, cancellationToken);
+        if (examples is null)
+        {
+            return 1;
+        }
+
+        ModelMetadata metadata;
+        try
+        {
+            metadata = await new ModelTrainingService(WordPieceTokenizer.DistilBertBaseUncased)
+                .TrainAsync(examples, request, outputDirectory, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            await errors.WriteLineAsync($"{dataPath}: {e.Message}");
+            return 1;
+        }
+
+        await output.WriteLineAsync(
+            $"trained on {metadata.TrainingRows} comments ({metadata.TrainingPositives} toxic) in {stopwatch.Elapsed.TotalSeconds:F1} s -> {outputDirectory}");
+        foreach (var (name, m) in metadata.Metrics)
+        {
+            await output.WriteLineAsync(
+                $"{name}: auc={m.Auc:F4} f1={m.F1:F4} precision={m.Precision:F4} recall={m.Recall:F4} accuracy={m.Accuracy:F4} (threshold {m.Threshold}, {m.Count} comments)");
+        }
+
+        return 0;
+    }
+}
