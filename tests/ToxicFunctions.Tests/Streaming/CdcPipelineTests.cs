@@ -184,4 +184,27 @@ public sealed class CdcPipelineTests(TestDatabase database) : IClassFixture<Test
         Assert.Contains(rows, r => r.Key == "k1" && r.Payload == "{this is not json" && r.Error.StartsWith("invalid JSON", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Key == "k2" && r.Error.Contains("unknown column 'severity'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task An_idle_relay_keeps_confirming_so_wal_does_not_pile_up_behind_its_slot()
+    {
+        var scenario = await CleanScenarioAsync();
+        await using var host = await scenario.StartAsync(relay: true, consumer: false);
+
+        // WAL that the publication does not cover: the slot has nothing to send, but must still move past it.
+        await scenario.ExecuteAsync("CREATE TABLE IF NOT EXISTS public.wal_noise AS SELECT g FROM generate_series(1, 1) g");
+        await scenario.ExecuteAsync("INSERT INTO public.wal_noise SELECT g FROM generate_series(1, 50000) g");
+        var target = await scenario.CountAsync("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        long confirmed;
+        while ((confirmed = await scenario.CountAsync(
+            $"SELECT COALESCE(max(confirmed_flush_lsn - '0/0'::pg_lsn), 0)::bigint FROM pg_replication_slots WHERE slot_name = '{scenario.Settings(true, false)["Cdc:SlotName"]}'")) < target
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(confirmed >= target, $"the slot confirmed {confirmed}, behind the WAL written at {target}");
+    }
 }
