@@ -106,6 +106,11 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
             previous = await current.ExecuteScalarAsync(cancellationToken) as int?;
         }
 
+        if (previous == version)
+        {
+            return previous; // already so (a retried call): no new history entry
+        }
+
         await using (var upsert = new NpgsqlCommand(
             """
             INSERT INTO ml.model_aliases (model_name, alias, version) VALUES ($1, $2, $3)
