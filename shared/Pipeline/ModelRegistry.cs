@@ -111,21 +111,26 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
             return previous; // already so (a retried call): no new history entry
         }
 
-        await using (var upsert = new NpgsqlCommand(
-            """
-            INSERT INTO ml.model_aliases (model_name, alias, version) VALUES ($1, $2, $3)
-            ON CONFLICT (model_name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now();
-            INSERT INTO ml.alias_history (model_name, alias, version, previous_version, reason) VALUES ($1, $2, $3, $4, $5);
-            """,
-            connection,
-            transaction))
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            var upsert = new NpgsqlBatchCommand(
+                """
+                INSERT INTO ml.model_aliases (model_name, alias, version) VALUES ($1, $2, $3)
+                ON CONFLICT (model_name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
+                """);
             upsert.Parameters.Add(new NpgsqlParameter { Value = modelName });
             upsert.Parameters.Add(new NpgsqlParameter { Value = alias });
             upsert.Parameters.Add(new NpgsqlParameter { Value = version });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)previous ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = reason });
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            var history = new NpgsqlBatchCommand(
+                "INSERT INTO ml.alias_history (model_name, alias, version, previous_version, reason) VALUES ($1, $2, $3, $4, $5)");
+            history.Parameters.Add(new NpgsqlParameter { Value = modelName });
+            history.Parameters.Add(new NpgsqlParameter { Value = alias });
+            history.Parameters.Add(new NpgsqlParameter { Value = version });
+            history.Parameters.Add(new NpgsqlParameter { Value = (object?)previous ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            history.Parameters.Add(new NpgsqlParameter { Value = reason });
+            batch.BatchCommands.Add(upsert);
+            batch.BatchCommands.Add(history);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
