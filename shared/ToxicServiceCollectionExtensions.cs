@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
+using ToxicFunctions.Pipeline;
 using ToxicFunctions.Quality;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Streaming;
@@ -49,6 +50,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();
         services.AddToxicTraining();
+        services.AddToxicPipeline(configuration);
         return services;
     }
 }

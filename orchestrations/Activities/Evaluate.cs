@@ -1,0 +1,28 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using ToxicFunctions.Pipeline;
+
+namespace ToxicFunctions.Orchestrations.Activities;
+
+/// <summary>
+/// Durable activity <c>Evaluate</c>: scores the stored new model and the current champion on the snapshot's test split
+/// (<see cref="ModelEvaluator"/>) and records the new model's test metrics on its run.
+/// </summary>
+public sealed class Evaluate(ModelEvaluator evaluator, ModelRegistry registry, ExperimentTracker tracker, IOptions<PipelineOptions> options)
+{
+    /// <summary>Measures both models on the same rows.</summary>
+    [Function(nameof(Evaluate))]
+    public async Task<Evaluation> RunAsync([ActivityTrigger] EvaluateRequest request, CancellationToken cancellationToken)
+    {
+        var test = await evaluator.EvaluateAsync(request.ArtifactPrefix, request.Snapshot, cancellationToken);
+        await tracker.LogMetricsAsync(request.RunId, "test", test, cancellationToken);
+        var champion = await registry.GetAliasAsync(options.Value.ModelName, ModelAliases.Champion, cancellationToken);
+        if (champion is null)
+        {
+            return new Evaluation(test, null, null);
+        }
+
+        var championTest = await evaluator.EvaluateAsync(ModelEvaluator.PrefixOf(champion.ArtifactUri), request.Snapshot, cancellationToken);
+        return new Evaluation(test, champion.Version, championTest);
+    }
+}

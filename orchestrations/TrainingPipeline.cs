@@ -1,0 +1,83 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using ToxicFunctions.Orchestrations.Activities;
+using ToxicFunctions.Pipeline;
+using ToxicFunctions.Quality;
+using ToxicFunctions.Training;
+using ToxicFunctions.Transform;
+
+namespace ToxicFunctions.Orchestrations;
+
+/// <summary>
+/// The training pipeline (what the Airflow DAG did): Transform -> Validate (an error-level failure stops it) ->
+/// ExtractSnapshot -> Train -> Evaluate -> Register -> Promote. Every activity call retries transient failures
+/// (<see cref="PipelineRetry"/>); the custom status (<see cref="PipelineProgress"/>) shows the stage and what the
+/// stages so far produced. A failed stage fails the orchestration with <see cref="PipelineStageFailedException"/>,
+/// whose message carries the stage's reason.
+/// </summary>
+public sealed class TrainingPipeline
+{
+    /// <summary>Runs the pipeline.</summary>
+    [Function(nameof(TrainingPipeline))]
+    public async Task<PipelineResult> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.GetInput<PipelineRequest>() ?? new PipelineRequest();
+        var progress = new PipelineProgress(nameof(Transform), []);
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+
+        async Task<T> StageAsync<T>(string stage, object input)
+        {
+            progress = progress with { Stage = stage, Metrics = new SortedDictionary<string, double>(metrics, StringComparer.Ordinal) };
+            context.SetCustomStatus(progress);
+            try
+            {
+                var result = await context.CallActivityAsync<T>(stage, input, PipelineRetry.Options);
+                progress = progress with { Completed = [.. progress.Completed, stage] };
+                return result;
+            }
+            catch (TaskFailedException e)
+            {
+                var reason = e.FailureDetails.ErrorMessage;
+                context.SetCustomStatus(progress with { Stage = "Failed", Error = $"{stage}: {reason}" });
+                throw new PipelineStageFailedException($"The {stage} stage failed: {reason}", e);
+            }
+        }
+
+        var transform = await StageAsync<TransformResult>(nameof(Transform), new TransformRequest(request.RequestedBy));
+        progress = progress with { ProductionRows = transform.RowsInProduction };
+        await StageAsync<ValidationReport>(nameof(Validate), new ValidateRequest(request.Suite));
+        var snapshot = await StageAsync<SnapshotInfo>(nameof(ExtractSnapshot), new ExtractSnapshotRequest(request.SplitSeed, request.TestFraction));
+        progress = progress with { Snapshot = snapshot.Sha256, SnapshotRows = snapshot.RowCount };
+
+        var runId = context.NewGuid();
+        progress = progress with { RunId = runId };
+        var trained = await StageAsync<TrainedModel>(nameof(Train), new TrainRequest(runId, context.InstanceId, snapshot.Sha256, request.Trainer));
+        Record(metrics, "holdout", trained.Holdout);
+        var evaluation = await StageAsync<Evaluation>(nameof(Evaluate), new EvaluateRequest(runId, trained.ArtifactPrefix, snapshot.Sha256));
+        Record(metrics, "test", evaluation.Test);
+        if (evaluation.Champion is not null)
+        {
+            Record(metrics, "champion", evaluation.Champion);
+        }
+
+        var registered = await StageAsync<RegisteredVersion>(
+            nameof(Register), new RegisterRequest(runId, snapshot.Sha256, trained.ArtifactUri, evaluation.Test));
+        progress = progress with { Version = registered.Version };
+        var decision = await StageAsync<PromotionDecision>(
+            nameof(Promote), new PromoteRequest(registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.Champion?.Auc));
+
+        context.SetCustomStatus(progress with { Stage = "Completed", Promoted = decision.Promoted, Metrics = metrics });
+        return new PipelineResult(
+            snapshot.Sha256, runId, registered.ModelName, registered.Version, decision.Promoted, decision.Alias, decision.Reason, evaluation.Test, trained.ArtifactUri);
+    }
+
+    private static void Record(SortedDictionary<string, double> metrics, string split, ClassificationMetrics values)
+    {
+        metrics[$"{split}.auc"] = values.Auc;
+        metrics[$"{split}.f1"] = values.F1;
+        metrics[$"{split}.precision"] = values.Precision;
+        metrics[$"{split}.recall"] = values.Recall;
+        metrics[$"{split}.accuracy"] = values.Accuracy;
+    }
+}

@@ -1,0 +1,42 @@
+using ToxicFunctions.Tokenization;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Pipeline;
+
+/// <summary>
+/// Scores a stored model directory on a snapshot's test split with <see cref="ToxicScorer"/> (the ONNX graph, as
+/// serving runs it), so that a new model and the champion are measured on the same rows.
+/// </summary>
+public sealed class ModelEvaluator(SnapshotExtractor snapshots, IArtifactStore store, WordPieceTokenizer tokenizer)
+{
+    /// <summary>Metrics of the model under <paramref name="artifactPrefix"/> on the test rows of snapshot <paramref name="snapshotSha256"/>.</summary>
+    public async Task<ClassificationMetrics> EvaluateAsync(string artifactPrefix, string snapshotSha256, CancellationToken cancellationToken)
+    {
+        var rows = (await snapshots.ReadRowsAsync(snapshotSha256, cancellationToken)).Where(r => r.Split == SnapshotRow.Test).ToArray();
+        var directory = Path.Combine(Path.GetTempPath(), $"toxic-eval-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            foreach (var file in new[] { ModelArtifact.ModelFile, ModelArtifact.MetadataFile })
+            {
+                await store.GetFileAsync(artifactPrefix + file, Path.Combine(directory, file), cancellationToken);
+            }
+
+            using var scorer = await ToxicScorer.LoadAsync(directory, tokenizer, cancellationToken);
+            var probabilities = scorer.Score(rows.Select(r => r.Text).ToArray()).Select(p => (double)p).ToArray();
+            return ClassificationMetrics.Compute(probabilities, rows.Select(r => r.Label).ToArray(), scorer.Threshold);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The key prefix of a model directory given as its s3:// address.</summary>
+    public static string PrefixOf(string artifactUri)
+    {
+        ArgumentNullException.ThrowIfNull(artifactUri);
+        var path = new Uri(artifactUri).AbsolutePath.TrimStart('/');
+        return path.EndsWith('/') ? path : path + "/";
+    }
+}

@@ -1,0 +1,26 @@
+namespace ToxicFunctions.Pipeline;
+
+/// <summary>Settings of the training pipeline (section <c>Pipeline</c>).</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Pipeline";
+
+    /// <summary>NCrontab schedule (six fields, with seconds) of the timer that starts the pipeline; default daily at 02:00 UTC.</summary>
+    public string Schedule { get; set; } = "0 0 2 * * *";
+
+    /// <summary>Bucket of snapshots (<c>snapshots/SHA256/</c>) and model artifacts (<c>models/NAME/runs/RUN/</c>).</summary>
+    public string ArtifactsBucket { get; set; } = "ml";
+
+    /// <summary>The registered model's name.</summary>
+    public string ModelName { get; set; } = "toxic-comments";
+
+    /// <summary>The experiment that runs are recorded under.</summary>
+    public string Experiment { get; set; } = "toxic-comments";
+
+    /// <summary>Share of each class in the snapshot's test split.</summary>
+    public double TestFraction { get; set; } = 0.2;
+
+    /// <summary>Seed of the snapshot's stratified test split.</summary>
+    public int SplitSeed { get; set; } = 42;
+}

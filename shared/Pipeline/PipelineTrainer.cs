@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Pipeline;
+
+/// <summary>
+/// Trains a model on a stored snapshot and tracks it as a run: the snapshot's rows (with their staged token ids) go to
+/// <see cref="ModelTrainingService"/>, which holds out the same seeded stratified split the snapshot records as its test
+/// part; the model directory (model.onnx, metadata.json, roc.png, pr.png) is uploaded to
+/// <c>models/NAME/runs/RUN/</c>. A failure marks the run failed.
+/// </summary>
+public sealed class PipelineTrainer(
+    SnapshotExtractor snapshots, ModelTrainingService training, ExperimentTracker tracker, IArtifactStore store, IOptions<PipelineOptions> options)
+{
+    /// <summary>Trains run <paramref name="runId"/> on snapshot <paramref name="snapshotSha256"/>.</summary>
+    public async Task<TrainedModel> TrainAsync(
+        Guid runId, string? pipelineInstanceId, string snapshotSha256, TrainerOptions? trainer, CancellationToken cancellationToken)
+    {
+        var manifest = await snapshots.ReadManifestAsync(snapshotSha256, cancellationToken);
+        var request = new TrainingRequest
+        {
+            Seed = manifest.Split.Seed,
+            HoldoutFraction = manifest.Split.TestFraction,
+            Trainer = trainer ?? new TrainerOptions(),
+        };
+        var settings = options.Value;
+        await tracker.StartRunAsync(
+            new RunStart(
+                runId,
+                settings.Experiment,
+                pipelineInstanceId,
+                snapshotSha256,
+                new SortedDictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["seed"] = request.Seed,
+                    ["testFraction"] = request.HoldoutFraction,
+                    ["trainer"] = request.Trainer,
+                    ["features"] = request.Features,
+                    ["threshold"] = ModelMetadata.DefaultThreshold,
+                },
+                new SortedDictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["model"] = settings.ModelName,
+                    ["snapshot"] = snapshotSha256,
+                    ["trigger"] = pipelineInstanceId is null ? "direct" : "orchestration",
+                }),
+            cancellationToken);
+
+        var directory = Path.Combine(Path.GetTempPath(), $"toxic-model-{runId:N}");
+        try
+        {
+            var rows = await snapshots.ReadRowsAsync(snapshotSha256, cancellationToken);
+            var examples = rows.Select(r => new TrainingExample(r.Text, r.Label, r.InputIds)).ToArray();
+            var (_, holdout) = StratifiedSplit.Holdout(examples.Select(e => e.Label).ToArray(), request.HoldoutFraction, request.Seed);
+            if (!holdout.SequenceEqual(Enumerable.Range(0, rows.Count).Where(i => rows[i].Split == SnapshotRow.Test)))
+            {
+                throw new InvalidDataException($"Snapshot {snapshotSha256}: its test rows are not the split its manifest names.");
+            }
+
+            var metadata = await training.TrainAsync(examples, request, directory, cancellationToken);
+            var prefix = SnapshotKeys.Model(settings.ModelName, runId);
+            foreach (var file in new[] { ModelArtifact.ModelFile, ModelArtifact.MetadataFile, ModelArtifact.RocFile, ModelArtifact.PrecisionRecallFile })
+            {
+                var contentType = Path.GetExtension(file) switch { ".png" => "image/png", ".json" => "application/json", _ => "application/octet-stream" };
+                await store.PutFileAsync(prefix + file, Path.Combine(directory, file), contentType, cancellationToken);
+            }
+
+            await tracker.SetArtifactAsync(runId, store.Uri(prefix), cancellationToken);
+            foreach (var (split, metrics) in metadata.Metrics)
+            {
+                await tracker.LogMetricsAsync(runId, split, metrics, cancellationToken);
+            }
+
+            return new TrainedModel(runId, store.Uri(prefix), prefix, metadata.Metrics["holdout"]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await tracker.FinishAsync(runId, e.Message, CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace ToxicFunctions.Pipeline;
+
+/// <summary>A tracked training run (a row of ml.runs).</summary>
+public sealed record RunRecord(
+    Guid RunId,
+    string Experiment,
+    string? PipelineInstanceId,
+    string Status,
+    JsonElement Params,
+    JsonElement Metrics,
+    JsonElement Tags,
+    string SnapshotSha256,
+    string CodeVersion,
+    string? ArtifactUri,
+    string? Error,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    double? DurationSeconds);

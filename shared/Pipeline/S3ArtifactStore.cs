@@ -1,0 +1,90 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace ToxicFunctions.Pipeline;
+
+/// <summary><see cref="IArtifactStore"/> on S3 (radosgw, MinIO, AWS), bucket <see cref="PipelineOptions.ArtifactsBucket"/>.</summary>
+public sealed class S3ArtifactStore(IAmazonS3 s3, IOptions<PipelineOptions> options) : IArtifactStore
+{
+    private string Bucket => options.Value.ArtifactsBucket;
+
+    /// <inheritdoc />
+    public string Uri(string key) => $"s3://{Bucket}/{key}";
+
+    /// <inheritdoc />
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.GetObjectMetadataAsync(Bucket, key, cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path, ContentType = contentType };
+        try
+        {
+            await s3.PutObjectAsync(request, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            try
+            {
+                await s3.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, cancellationToken);
+            }
+            catch (AmazonS3Exception created) when (created.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+            {
+                // Another writer created it first.
+            }
+
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path, ContentType = contentType }, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task GetFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await s3.GetObjectAsync(Bucket, key, cancellationToken);
+            await using var file = File.Create(path);
+            await response.ResponseStream.CopyToAsync(file, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" or "NoSuchBucket")
+        {
+            throw new FileNotFoundException($"{Uri(key)} does not exist.", key, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        try
+        {
+            ListObjectsV2Response response;
+            do
+            {
+                response = await s3.ListObjectsV2Async(request, cancellationToken);
+                keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
+                request.ContinuationToken = response.NextContinuationToken;
+            }
+            while (response.IsTruncated == true);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            return [];
+        }
+
+        return keys;
+    }
+}

@@ -1,0 +1,16 @@
+namespace ToxicFunctions.Pipeline;
+
+/// <summary>One line of a snapshot's data file (JSON lines): a production comment and the split it belongs to.</summary>
+/// <param name="Id">production.comments.comment_id.</param>
+/// <param name="Text">The comment.</param>
+/// <param name="Label">1 when toxic, else 0.</param>
+/// <param name="InputIds">The staged WordPiece ids.</param>
+/// <param name="Split"><see cref="Train"/> or <see cref="Test"/>.</param>
+public sealed record SnapshotRow(Guid Id, string Text, byte Label, int[] InputIds, string Split)
+{
+    /// <summary>The training split.</summary>
+    public const string Train = "train";
+
+    /// <summary>The fixed test split every model of the snapshot is compared on.</summary>
+    public const string Test = "test";
+}

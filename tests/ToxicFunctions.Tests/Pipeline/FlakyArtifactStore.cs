@@ -1,0 +1,24 @@
+using ToxicFunctions.Pipeline;
+
+namespace ToxicFunctions.Tests.Pipeline;
+
+/// <summary>The real store, except that the first <c>failures</c> writes fail as a dropped connection would.</summary>
+internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures) : IArtifactStore
+{
+    private int _writes;
+
+    public int FailedWrites => Math.Min(Volatile.Read(ref _writes), failures);
+
+    public string Uri(string key) => inner.Uri(key);
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+
+    public Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref _writes) <= failures
+            ? throw new IOException($"Injected transient failure writing {key}.")
+            : inner.PutFileAsync(key, path, contentType, cancellationToken);
+
+    public Task GetFileAsync(string key, string path, CancellationToken cancellationToken) => inner.GetFileAsync(key, path, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+}

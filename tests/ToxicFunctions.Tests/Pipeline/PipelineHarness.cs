@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ToxicFunctions.Ingestion;
+using ToxicFunctions.Orchestrations;
+using ToxicFunctions.Storage;
+using ToxicFunctions.Tests.Infrastructure;
+
+namespace ToxicFunctions.Tests.Pipeline;
+
+/// <summary>
+/// The training pipeline on the in-process Durable Task backend, with the product's services on the test class's
+/// database and a bucket of its own on the real S3 store; a test may swap a dependency when it starts it.
+/// </summary>
+internal sealed class PipelineHarness : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private PipelineHarness(IHost host, string bucket)
+    {
+        _host = host;
+        Bucket = bucket;
+    }
+
+    public string Bucket { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public DurableTaskClient Client => _host.Services.GetRequiredService<DurableTaskClient>();
+
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    public static async Task<PipelineHarness> StartAsync(TestDatabase database, Action<IServiceCollection>? configure = null)
+    {
+        var bucket = $"test-ml-{Guid.NewGuid():N}"[..24];
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(TestSettings.Configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = database.ConnectionString,
+            ["Postgres:MigrateOnStartup"] = "false",
+            ["Pipeline:ArtifactsBucket"] = bucket,
+            ["S3:ReportsBucket"] = bucket,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddToxicFunctions(builder.Configuration);
+        configure?.Invoke(builder.Services);
+        builder.Services.AddInMemoryDurableTask(registry => registry.AddTrainingPipeline(), new InMemoryDurableTaskOptions { Port = FreePort() });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new PipelineHarness(host, bucket);
+    }
+
+    /// <summary>Loads the sample data into staging, as an S3 notification would.</summary>
+    public static async Task IngestSampleAsync(TestDatabase database)
+    {
+        var file = new FileInfo(SampleData.RequirePath());
+        await using var obj = new RawObject(new ObjectRef("file", "sample", file.Name, "v1", file.Length), file.OpenRead());
+        var result = await database.Get<BatchIngestService>().IngestAsync(obj);
+        Assert.Equal(IngestOutcome.Loaded, result.Outcome);
+    }
+
+    public async Task<OrchestrationMetadata> RunAsync(PipelineRequest request)
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingPipeline), request);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        return await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.DurableTask.Client;
+using ToxicFunctions.Orchestrations;
+using ToxicFunctions.Pipeline;
+using ToxicFunctions.Tests.Infrastructure;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Tests.Pipeline;
+
+/// <summary>A worse model is registered but not promoted: the champion stays, the new version becomes challenger.</summary>
+public sealed class PromotionTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task A_worse_model_is_registered_as_challenger_and_the_champion_stays()
+    {
+        await PipelineHarness.IngestSampleAsync(database);
+        await using var harness = await PipelineHarness.StartAsync(database);
+
+        var first = (await harness.RunAsync(new PipelineRequest("test"))).ReadOutputAs<PipelineResult>()!;
+        Assert.True(first.Promoted);
+
+        // Two optimizer iterations from zero: a much weaker fit of the same snapshot.
+        var worse = await harness.RunAsync(new PipelineRequest("test", Trainer: new TrainerOptions { MaxIterations = 2 }));
+
+        Assert.True(worse.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{worse.RuntimeStatus}: {worse.FailureDetails}");
+        var second = worse.ReadOutputAs<PipelineResult>()!;
+        Assert.Equal(first.Snapshot, second.Snapshot);
+        Assert.Equal(2, second.Version);
+        Assert.False(second.Promoted);
+        Assert.Equal(ModelAliases.Challenger, second.Alias);
+        Assert.True(second.Test.Auc < first.Test.Auc, $"{second.Test.Auc} vs {first.Test.Auc}");
+        var progress = worse.ReadCustomStatusAs<PipelineProgress>()!;
+        Assert.Equal(first.Test.Auc, progress.Metrics!["champion.auc"], 6);
+
+        var registry = harness.Get<ModelRegistry>();
+        Assert.Equal(1, (await registry.GetAliasAsync("toxic-comments", ModelAliases.Champion, CancellationToken.None))!.Version);
+        var versions = await registry.ListVersionsAsync("toxic-comments", CancellationToken.None);
+        Assert.Equal([2, 1], versions.Select(v => v.Version));
+        Assert.Equal([ModelAliases.Challenger], versions[0].Aliases);
+
+        // Promoting by hand and rolling back restores the champion.
+        await registry.SetAliasAsync("toxic-comments", ModelAliases.Champion, 2, "manual", CancellationToken.None);
+        var restored = await registry.RollbackAsync("toxic-comments", CancellationToken.None);
+        Assert.Equal(1, restored!.Version);
+        Assert.Equal(1, (await registry.GetAliasAsync("toxic-comments", ModelAliases.Champion, CancellationToken.None))!.Version);
+    }
+}

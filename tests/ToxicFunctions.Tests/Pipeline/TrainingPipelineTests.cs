@@ -1,0 +1,86 @@
+using Microsoft.DurableTask.Client;
+using ToxicFunctions.Orchestrations;
+using ToxicFunctions.Pipeline;
+using ToxicFunctions.Tests.Infrastructure;
+
+namespace ToxicFunctions.Tests.Pipeline;
+
+/// <summary>The whole training orchestration against the real PostgreSQL and S3, on the in-process Durable backend.</summary>
+public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task Staged_comments_end_as_a_registered_champion_with_snapshot_run_and_artifacts()
+    {
+        await PipelineHarness.IngestSampleAsync(database);
+        await using var harness = await PipelineHarness.StartAsync(database);
+
+        var instance = await harness.RunAsync(new PipelineRequest("test"));
+
+        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instance.RuntimeStatus}: {instance.FailureDetails}");
+        var result = instance.ReadOutputAs<PipelineResult>()!;
+        Assert.True(result.Promoted);
+        Assert.Equal(ModelAliases.Champion, result.Alias);
+        Assert.Equal(1, result.Version);
+        Assert.True(result.Test.Auc > 0.9, $"test AUC {result.Test.Auc}");
+
+        var progress = instance.ReadCustomStatusAs<PipelineProgress>()!;
+        Assert.Equal("Completed", progress.Stage);
+        Assert.Equal(["Transform", "Validate", "ExtractSnapshot", "Train", "Evaluate", "Register", "Promote"], progress.Completed);
+        Assert.Equal(result.Test.Auc, progress.Metrics!["test.auc"]);
+
+        // The snapshot: manifest in the bucket, describing exactly production.
+        var production = await database.ScalarAsync<long>("SELECT count(*) FROM production.comments");
+        var toxic = await database.ScalarAsync<long>("SELECT count(*) FROM production.comments WHERE labels = 1");
+        var snapshots = harness.Get<SnapshotExtractor>();
+        var manifest = await snapshots.ReadManifestAsync(result.Snapshot, CancellationToken.None);
+        Assert.Equal(result.Snapshot, manifest.Sha256);
+        Assert.Equal(production, manifest.RowCount);
+        Assert.Equal(toxic, manifest.LabelCounts["1"]);
+        Assert.Equal(42, manifest.Split.Seed);
+        Assert.Equal(manifest.RowCount, manifest.Split.TrainRows + manifest.Split.TestRows);
+        Assert.Equal(SnapshotExtractor.SourceQuery, manifest.SourceQuery);
+        Assert.Equal(SnapshotManifest.CurrentSchemaVersion, manifest.SchemaVersion);
+        Assert.Equal(result.Test.Count, manifest.Split.TestRows);
+
+        // The same data gives the same hash and is not written again.
+        var again = await snapshots.ExtractAsync(42, 0.2, CancellationToken.None);
+        Assert.Equal(result.Snapshot, again.Sha256);
+        Assert.False(again.Written);
+
+        // The run: finished, with metrics of every split, the snapshot and the code version.
+        var run = Assert.Single(await harness.Get<ExperimentTracker>().ListRunsAsync(null, 10, CancellationToken.None));
+        Assert.Equal(result.RunId, run.RunId);
+        Assert.Equal("finished", run.Status);
+        Assert.Equal(result.Snapshot, run.SnapshotSha256);
+        Assert.Equal(instance.InstanceId, run.PipelineInstanceId);
+        Assert.NotNull(run.DurationSeconds);
+        Assert.False(string.IsNullOrEmpty(run.CodeVersion));
+        foreach (var split in new[] { "training", "holdout", "test" })
+        {
+            Assert.True(run.Metrics.GetProperty(split).GetProperty("auc").GetDouble() > 0.9, split);
+        }
+
+        Assert.Equal(result.Test.Auc, run.Metrics.GetProperty("test").GetProperty("auc").GetDouble());
+        Assert.Equal(42, run.Params.GetProperty("seed").GetInt32());
+
+        // The registry: version 1 is champion and records the snapshot it was trained on.
+        var champion = await harness.Get<ModelRegistry>().GetAliasAsync("toxic-comments", ModelAliases.Champion, CancellationToken.None);
+        Assert.NotNull(champion);
+        Assert.Equal(1, champion.Version);
+        Assert.Equal(result.Snapshot, champion.SnapshotSha256);
+        Assert.Equal(result.RunId, champion.RunId);
+        Assert.Equal(result.Test.Auc, champion.TestAuc);
+
+        // The bucket: the snapshot's two files and the model directory with its curves.
+        var keys = await harness.Get<IArtifactStore>().ListAsync("", CancellationToken.None);
+        Assert.Contains(SnapshotKeys.Data(result.Snapshot), keys);
+        Assert.Contains(SnapshotKeys.Manifest(result.Snapshot), keys);
+        var model = SnapshotKeys.Model("toxic-comments", result.RunId);
+        foreach (var file in new[] { "model.onnx", "metadata.json", "roc.png", "pr.png" })
+        {
+            Assert.Contains(model + file, keys);
+        }
+
+        Assert.Equal($"s3://{harness.Bucket}/{model}", champion.ArtifactUri);
+    }
+}
