@@ -124,5 +124,37 @@ FROM staging.stream_comments;
 SQL
 echo "staging.stream_comments equals source.comments"
 
+step "training pipeline (Durable): Transform -> Validate -> ExtractSnapshot -> Train -> Evaluate -> Register -> Promote"
+# JSON from the status endpoint, with keys matched case-insensitively (Durable payloads may be PascalCase).
+json() {
+  python3 -c '
+import json, sys
+def norm(v):
+    if isinstance(v, dict): return {k[:1].lower() + k[1:]: norm(x) for k, x in v.items()}
+    if isinstance(v, list): return [norm(x) for x in v]
+    return v
+d = norm(json.load(sys.stdin))
+print(eval(sys.argv[1]))' "$1"
+}
+status_url=$(curl -sf -X POST http://127.0.0.1:7071/api/pipelines/training | json 'd["statusQueryGetUri"]')
+echo "started: $status_url"
+runtime="" last=""
+for _ in $(seq 1 1200); do
+  body=$(curl -sf "$status_url")
+  runtime=$(json 'd["runtimeStatus"]' <<<"$body")
+  progress=$(json '(d.get("customStatus") or {}).get("stage","")' <<<"$body")
+  if [[ $progress != "$last" ]]; then echo "  stage: $progress"; last=$progress; fi
+  [[ $runtime == Completed || $runtime == Failed || $runtime == Terminated ]] && break
+  sleep 0.5
+done
+if [[ $runtime != Completed ]]; then
+  echo "run: the training pipeline ended $runtime: $(json 'd.get("failure")' <<<"$body")" >&2
+  exit 1
+fi
+json '"model {} version {}: {} ({})\nsnapshot {}\ntest split: AUC {:.4f}, F1@0.45 {:.4f}, precision {:.4f}, recall {:.4f}, accuracy {:.4f}\nartifacts: {}".format(
+  d["output"]["modelName"], d["output"]["version"], d["output"]["alias"], d["output"]["reason"], d["output"]["snapshot"][:16],
+  d["output"]["test"]["auc"], d["output"]["test"]["f1"], d["output"]["test"]["precision"], d["output"]["test"]["recall"],
+  d["output"]["test"]["accuracy"], d["output"]["artifactUri"])' <<<"$body"
+
 echo
 echo "run: done. Services keep running; stop them with scripts/services.sh down"

@@ -329,6 +329,11 @@ rgw_thread_pool_size = 64
 rgw_enable_usage_log = false
 # No bucket lifecycle (expiration) processing: its thread sleeps 5 s at a time and held up shutdown by 5-10 s.
 rgw_enable_lc_threads = false
+# Deleted objects are reclaimed within seconds, not hours: the OSD keeps everything in memory (memstore), and large
+# test objects would otherwise fill it until writes stall.
+rgw_gc_obj_min_wait = 0
+rgw_gc_processor_period = 5
+rgw_gc_processor_max_time = 5
 EOF
   # --no-mon-config: with config fetched from the mon, ceph-osd starts with an fsid-less monmap and about one
   # start in four failed its first mon command ("wrong fsid"); the config file has everything.

@@ -19,6 +19,7 @@ public static class LocalFunctionHost
         configure?.Invoke(builder);
         builder.Services.AddToxicFunctions(builder.Configuration);
         builder.Services.AddLocalFunctionTriggers();
+        builder.Services.AddLocalPipelines(builder.Configuration);
 
         var app = builder.Build();
         app.MapLocalFunctionRoutes();

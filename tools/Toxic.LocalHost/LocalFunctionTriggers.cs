@@ -38,6 +38,7 @@ internal static class LocalFunctionTriggers
             ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
         app.MapGet("/api/validations/{runId}", (HttpContext context, string runId, GetValidation function) =>
             ExecuteAsync(context, function.RunAsync(context.Request, runId, context.RequestAborted)));
+        app.MapLocalPipelineRoutes(ExecuteAsync);
         app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
     }
 

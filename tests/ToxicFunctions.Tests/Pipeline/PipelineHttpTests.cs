@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ToxicFunctions.Storage;
+using ToxicFunctions.Tests.Infrastructure;
+
+namespace ToxicFunctions.Tests.Pipeline;
+
+/// <summary>The pipeline's HTTP surface on the local host: start (202 + status URLs), status, terminate, purge, registry.</summary>
+public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task A_pipeline_started_over_http_completes_and_its_model_is_listed()
+    {
+        if (SampleData.Path is null && SampleData.MayBeMissing)
+        {
+            return;
+        }
+
+        var bucket = $"test-http-{Guid.NewGuid():N}"[..24];
+        await database.Get<S3RawObjects>().EnsureBucketAsync(bucket, default);
+        await PipelineHarness.IngestSampleAsync(database);
+        await using var host = await RunningLocalHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = database.ConnectionString,
+            ["Postgres:MigrateOnStartup"] = "false",
+            ["LocalHost:BlobTrigger:Enabled"] = "false",
+            ["Pipeline:ArtifactsBucket"] = bucket,
+            ["S3:ReportsBucket"] = bucket,
+        });
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        using var start = await http.PostAsync("api/pipelines/training", null);
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        var links = await start.Content.ReadFromJsonAsync<JsonElement>();
+        var statusUri = links.GetProperty("statusQueryGetUri").GetString()!;
+        Assert.Equal(statusUri, start.Headers.Location?.ToString());
+
+        JsonElement status;
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        do
+        {
+            await Task.Delay(500);
+            status = await http.GetFromJsonAsync<JsonElement>(statusUri);
+        }
+        while (status.GetProperty("runtimeStatus").GetString() is "Running" or "Pending" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(JsonValueKind.Object, status.GetProperty("customStatus").ValueKind);
+
+        using var terminate = await http.PostAsync(links.GetProperty("terminatePostUri").GetString(), null);
+        Assert.Equal(HttpStatusCode.Conflict, terminate.StatusCode);
+
+        var models = await http.GetFromJsonAsync<JsonElement>("api/models");
+        Assert.Contains("champion", models.GetRawText(), StringComparison.Ordinal);
+
+        using var purge = await http.DeleteAsync(links.GetProperty("purgeHistoryDeleteUri").GetString());
+        Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
+        using var gone = await http.GetAsync(statusUri);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
+    }
+}
