@@ -36,5 +36,21 @@ public sealed class GetPipeline
         });
     }
 
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    // Durable stores outputs as JSON, but a failed run's output may be its bare error text.
+    private static object? Parse(string? serialized)
+    {
+        if (serialized is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(serialized).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return serialized;
+        }
+    }
 }

@@ -10,7 +10,7 @@ public sealed class PipelineOptions
     public string Schedule { get; set; } = "0 0 2 * * *";
 
     /// <summary>Bucket of snapshots (<c>snapshots/SHA256/</c>) and model artifacts (<c>models/NAME/runs/RUN/</c>).</summary>
-    public string ArtifactsBucket { get; set; } = "ml";
+    public string ArtifactsBucket { get; set; } = "toxic-ml";
 
     /// <summary>The registered model's name.</summary>
     public string ModelName { get; set; } = "toxic-comments";
