@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tokenization;
@@ -10,20 +9,8 @@ public sealed class TokenizeCommandTests
 {
     private static async Task<(int ExitCode, string[] Lines, string Errors)> RunAsync(string input)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { ToxicCli.DllPath, "tokenize" },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries), await errors);
+        var (exitCode, output, errors) = await ToxicCli.RunAsync(["tokenize"], input);
+        return (exitCode, output.Split('\n', StringSplitOptions.RemoveEmptyEntries), errors);
     }
 
     [Fact]

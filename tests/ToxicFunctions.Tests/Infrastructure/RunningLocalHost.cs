@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using ToxicFunctions.LocalHost;
@@ -21,7 +19,7 @@ public sealed class RunningLocalHost : IAsyncDisposable
 
     public static async Task<RunningLocalHost> StartAsync(IDictionary<string, string?> settings)
     {
-        var port = FreePort();
+        var port = ToxicCli.FreePort();
         var effective = new Dictionary<string, string?>
         {
             // Tests switch on the stream parts they exercise: slots are cluster-wide, one per test database.
@@ -47,10 +45,5 @@ public sealed class RunningLocalHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+
 }

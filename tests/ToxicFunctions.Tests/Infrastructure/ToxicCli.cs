@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
 namespace ToxicFunctions.Tests.Infrastructure;
 
 /// <summary>
@@ -7,6 +11,43 @@ namespace ToxicFunctions.Tests.Infrastructure;
 internal static class ToxicCli
 {
     public static string DllPath { get; } = Locate();
+
+    /// <summary>Runs <c>toxic</c> with <paramref name="arguments"/>, feeding <paramref name="input"/> to stdin.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
+        IEnumerable<string> arguments, string? input = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>A loopback port free at the time of asking.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private static string Locate()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using ToxicFunctions.Storage;
@@ -75,20 +74,10 @@ public sealed partial class LargeObjectTests(TestDatabase database) : IClassFixt
 
     private async Task<string> RunToxicAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ToxicCli.DllPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Postgres__ConnectionString"] = database.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"toxic {string.Join(' ', args)} exited {process.ExitCode}: {await errors}");
-        return await output;
+        var (exitCode, output, errors) = await ToxicCli.RunAsync(
+            args, environment: new Dictionary<string, string> { ["Postgres__ConnectionString"] = database.ConnectionString });
+        Assert.True(exitCode == 0, $"toxic {string.Join(' ', args)} exited {exitCode}: {errors}");
+        return output;
     }
 
     [GeneratedRegex(@"peak_rss_mb=(\d+)")]

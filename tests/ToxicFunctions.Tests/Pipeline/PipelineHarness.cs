@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
@@ -51,7 +49,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddToxicFunctions(builder.Configuration);
         configure?.Invoke(builder.Services);
-        builder.Services.AddInMemoryDurableTask(registry => registry.AddTrainingPipeline(), new InMemoryDurableTaskOptions { Port = FreePort() });
+        builder.Services.AddInMemoryDurableTask(registry => registry.AddTrainingPipeline(), new InMemoryDurableTaskOptions { Port = ToxicCli.FreePort() });
         var host = builder.Build();
         await host.StartAsync();
         return new PipelineHarness(host, bucket);
@@ -79,10 +77,5 @@ internal sealed class PipelineHarness : IAsyncDisposable
         _host.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+
 }

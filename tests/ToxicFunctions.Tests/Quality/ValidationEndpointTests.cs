@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -153,18 +152,8 @@ public sealed class ValidationEndpointTests(ValidationEndpointTests.Fixture fixt
 
     private async Task<(int ExitCode, string Output)> RunToxicAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ToxicCli.DllPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Postgres__ConnectionString"] = Database.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await errors);
+        var (exitCode, output, errors) = await ToxicCli.RunAsync(
+            args, environment: new Dictionary<string, string> { ["Postgres__ConnectionString"] = Database.ConnectionString });
+        return (exitCode, output + errors);
     }
 }

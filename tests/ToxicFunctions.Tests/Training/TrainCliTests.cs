@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ToxicFunctions.Tests.Infrastructure;
 
@@ -11,23 +10,8 @@ public sealed class TrainCliTests : IDisposable
 
     public void Dispose() => _work.Delete(recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ToxicCli.DllPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string input, params string[] arguments) =>
+        ToxicCli.RunAsync(arguments, input);
 
     [Fact]
     public async Task Train_then_score_then_evaluate_round_trip()
