@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
+using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Pipeline;
 
@@ -27,27 +28,9 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, IOptions<PipelineOptions> opti
     }
 
     /// <inheritdoc />
-    public async Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken)
-    {
-        var request = new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path, ContentType = contentType };
-        try
-        {
-            await s3.PutObjectAsync(request, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
-        {
-            try
-            {
-                await s3.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, cancellationToken);
-            }
-            catch (AmazonS3Exception created) when (created.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-            {
-                // Another writer created it first.
-            }
-
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path, ContentType = contentType }, cancellationToken);
-        }
-    }
+    public Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken) =>
+        s3.PutObjectCreatingBucketAsync(
+            () => new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path, ContentType = contentType }, cancellationToken);
 
     /// <inheritdoc />
     public async Task GetFileAsync(string key, string path, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
+using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Quality;
 
@@ -21,32 +22,10 @@ public sealed class ValidationReportStore(IAmazonS3 s3, IOptions<QualityReportOp
     public string Uri(Guid runId, ReportFormat format) => $"s3://{Bucket}/{Key(runId, format)}";
 
     /// <summary>Uploads a report (creating the bucket on first use).</summary>
-    public async Task PutAsync(Guid runId, ReportFormat format, string content, CancellationToken cancellationToken)
-    {
-        var request = new PutObjectRequest
-        {
-            BucketName = Bucket,
-            Key = Key(runId, format),
-            ContentBody = content,
-            ContentType = ContentType(format),
-        };
-        try
-        {
-            await s3.PutObjectAsync(request, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
-        {
-            try
-            {
-                await s3.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, cancellationToken);
-            }
-            catch (AmazonS3Exception created) when (created.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-            {
-            }
-
-            await s3.PutObjectAsync(request, cancellationToken);
-        }
-    }
+    public Task PutAsync(Guid runId, ReportFormat format, string content, CancellationToken cancellationToken) =>
+        s3.PutObjectCreatingBucketAsync(
+            () => new PutObjectRequest { BucketName = Bucket, Key = Key(runId, format), ContentBody = content, ContentType = ContentType(format) },
+            cancellationToken);
 
     /// <summary>Reads a run's report, or null when the store has none.</summary>
     public async Task<string?> GetAsync(Guid runId, ReportFormat format, CancellationToken cancellationToken)

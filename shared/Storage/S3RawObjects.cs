@@ -28,16 +28,7 @@ public sealed class S3RawObjects(IAmazonS3 s3, IOptions<S3Options> options)
     }
 
     /// <summary>Creates the bucket unless it exists.</summary>
-    public async Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-        {
-        }
-    }
+    public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken) => s3.EnsureBucketAsync(bucket, cancellationToken);
 
     /// <summary>Uploads <paramref name="content"/> as <paramref name="key"/> (multipart for large content).</summary>
     public async Task UploadAsync(string bucket, string key, Stream content, CancellationToken cancellationToken)
