@@ -11,8 +11,9 @@ namespace ToxicFunctions.Bench;
 /// <summary>
 /// <c>toxic train</c> (raw CSV -> model directory, wall time of the process) against scikit-learn's vectorize + fit
 /// (bench/sklearn_train.py, Debian python3-sklearn) on the same seeded stratified 80/20 split of text_comment_1.csv, in
-/// the same run, alternating, median of the rounds. Quality: hold-out AUC and F1 at 0.45 via <c>toxic evaluate</c>,
-/// plus our 5-fold cross-validated AUC on the whole file.
+/// the same run, alternating, median of the rounds; for the default model (with the encoder view) and for the fast one
+/// (<c>--encoder-layers 0</c>). Quality: hold-out AUC and F1 at 0.45 via <c>toxic evaluate</c>, plus our 5-fold
+/// cross-validated AUC on the whole file (encoder features computed once per comment, as the pipeline keeps them).
 /// </summary>
 public static class TrainBenchmark
 {
@@ -62,35 +63,48 @@ public static class TrainBenchmark
             await WriteCsvAsync(testCsv, holdout.Select(i => records[i]));
             Console.WriteLine($"split: {train.Length} training / {holdout.Length} hold-out comments (stratified, seed {Seed}) of {sample}");
 
-            var ours = new List<double>();
+            // Two models: the default (with the encoder view) and the fast one without it (--encoder-layers 0).
+            int[] variants = [new FeatureSettings().EncoderLayers, 0];
+            var ours = variants.ToDictionary(v => v, _ => new List<double>());
             var theirs = new List<double>();
             JsonElement sklearn = default;
-            var modelDirectory = Path.Combine(work.FullName, "model");
             for (var round = 0; round < rounds; round++)
             {
                 var (sklearnOutput, _) = await RunProcessAsync("/usr/bin/python3", script, trainCsv, testCsv);
                 sklearn = JsonDocument.Parse(sklearnOutput).RootElement.Clone();
                 theirs.Add(sklearn.GetProperty("seconds").GetDouble());
-                var (_, seconds) = await RunProcessAsync("dotnet", toxic, "train", "--data", trainCsv, "--out", modelDirectory, "--seed", $"{Seed}");
-                ours.Add(seconds);
-                Console.WriteLine($"round {round + 1}: toxic train {seconds:F2} s, scikit-learn vectorize + fit {theirs[^1]:F2} s");
+                foreach (var layers in variants)
+                {
+                    var (_, seconds) = await RunProcessAsync(
+                        "dotnet", toxic, "train", "--data", trainCsv, "--out", ModelDirectory(work, layers), "--seed", $"{Seed}", "--encoder-layers", $"{layers}");
+                    ours[layers].Add(seconds);
+                    Console.WriteLine($"round {round + 1}: toxic train --encoder-layers {layers} {seconds:F2} s");
+                }
+
+                Console.WriteLine($"round {round + 1}: scikit-learn vectorize + fit {theirs[^1]:F2} s");
             }
 
-            var (evaluation, _) = await RunProcessAsync("dotnet", toxic, "evaluate", "--model", modelDirectory, "--data", testCsv);
-            Console.WriteLine($"toxic evaluate (hold-out): {evaluation.Trim()}");
-            var figures = evaluation.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
             Console.WriteLine(
                 $"scikit-learn (hold-out): auc={sklearn.GetProperty("auc").GetDouble():F4} f1={sklearn.GetProperty("f1").GetDouble():F4} "
                     + $"lbfgs iterations={sklearn.GetProperty("iterations").GetInt32()} predict={sklearn.GetProperty("predict_seconds").GetDouble():F2} s");
-
-            var cv = crossValidate ? CrossValidate(records, labels) : (Auc: double.NaN, F1: double.NaN);
-            var ourSeconds = Median(ours);
             var sklearnSeconds = Median(theirs);
-            Console.WriteLine(
-                $"train auc={figures["auc"]} f1={figures["f1"]} seconds={ourSeconds:F2} "
-                    + $"sklearn_auc={sklearn.GetProperty("auc").GetDouble():F4} sklearn_f1={sklearn.GetProperty("f1").GetDouble():F4} "
-                    + $"sklearn_seconds={sklearnSeconds:F2} cv_auc={cv.Auc:F4} cv_f1={cv.F1:F4} ratio={sklearnSeconds / ourSeconds:F2}");
+            var lines = new List<string>();
+            foreach (var layers in variants)
+            {
+                var (evaluation, _) = await RunProcessAsync("dotnet", toxic, "evaluate", "--model", ModelDirectory(work, layers), "--data", testCsv);
+                Console.WriteLine($"toxic evaluate --encoder-layers {layers} (hold-out): {evaluation.Trim()}");
+                var figures = evaluation.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(p => p.Split('=')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+                var cv = crossValidate ? CrossValidate(records, labels, layers) : (Auc: double.NaN, F1: double.NaN);
+                var ourSeconds = Median(ours[layers]);
+                lines.Add(
+                    $"{(layers == variants[0] ? "train" : "train_fast")} encoder_layers={layers} auc={figures["auc"]} f1={figures["f1"]} seconds={ourSeconds:F2} "
+                        + $"sklearn_auc={sklearn.GetProperty("auc").GetDouble():F4} sklearn_f1={sklearn.GetProperty("f1").GetDouble():F4} "
+                        + $"sklearn_seconds={sklearnSeconds:F2} cv_auc={cv.Auc:F4} cv_f1={cv.F1:F4} ratio={sklearnSeconds / ourSeconds:F2}");
+            }
+
+            lines.Reverse();
+            lines.ForEach(Console.WriteLine);
             return 0;
         }
         finally
@@ -99,10 +113,21 @@ public static class TrainBenchmark
         }
     }
 
-    private static (double Auc, double F1) CrossValidate(List<CommentRecord> records, byte[] labels)
+    private static string ModelDirectory(DirectoryInfo work, int encoderLayers) => Path.Combine(work.FullName, $"model-{encoderLayers}");
+
+    private static (double Auc, double F1) CrossValidate(List<CommentRecord> records, byte[] labels, int encoderLayers)
     {
-        var featurizer = new CommentFeaturizer(new FeatureSettings(), WordPieceTokenizer.DistilBertBaseUncased);
+        var settings = new FeatureSettings { EncoderLayers = encoderLayers };
+        var featurizer = new CommentFeaturizer(settings, WordPieceTokenizer.DistilBertBaseUncased);
         var features = featurizer.FeaturizeAll(records.Select(r => r.Text).ToList());
+        if (settings.UsesEncoder)
+        {
+            // Encoder features depend on the comment alone: computed once, as the pipeline keeps them per comment.
+            using var encoder = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
+            var encodings = encoder.Encode(features.Select(f => f.TokenIds).ToArray());
+            features = features.Select((f, i) => f with { Encoding = encodings[i] }).ToArray();
+        }
+
         var table = StaticEmbeddingTable.MiniLm;
         var trainer = new ToxicTrainer(featurizer, table);
         var fold = StratifiedSplit.Folds(labels, Folds, Seed);
@@ -117,10 +142,10 @@ public static class TrainBenchmark
             var metrics = ClassificationMetrics.Compute(probabilities, test.Select(i => labels[i]).ToList(), ModelMetadata.DefaultThreshold);
             aucs.Add(metrics.Auc);
             f1s.Add(metrics.F1);
-            Console.WriteLine($"cv fold {f + 1}/{Folds}: auc={metrics.Auc:F4} f1={metrics.F1:F4}");
+            Console.WriteLine($"cv encoder_layers={encoderLayers} fold {f + 1}/{Folds}: auc={metrics.Auc:F4} f1={metrics.F1:F4}");
         }
 
-        Console.WriteLine($"cv {Folds}-fold: auc={aucs.Average():F4} (min {aucs.Min():F4}, max {aucs.Max():F4}) f1={f1s.Average():F4}");
+        Console.WriteLine($"cv encoder_layers={encoderLayers} {Folds}-fold: auc={aucs.Average():F4} (min {aucs.Min():F4}, max {aucs.Max():F4}) f1={f1s.Average():F4}");
         return (aucs.Average(), f1s.Average());
     }
 

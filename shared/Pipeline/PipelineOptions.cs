@@ -23,4 +23,13 @@ public sealed class PipelineOptions
 
     /// <summary>Seed of the snapshot's stratified test split.</summary>
     public int SplitSeed { get; set; } = 42;
+
+    /// <summary>
+    /// NCrontab schedule of the timer that encodes newly staged comments for the encoder view (features kept per
+    /// comment, so that training only fits); default every minute.
+    /// </summary>
+    public string EncodingSchedule { get; set; } = "0 * * * * *";
+
+    /// <summary>Staged comments encoded per batch by that timer.</summary>
+    public int EncodingBatchSize { get; set; } = 1000;
 }

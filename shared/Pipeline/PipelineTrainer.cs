@@ -4,13 +4,19 @@ using ToxicFunctions.Training;
 namespace ToxicFunctions.Pipeline;
 
 /// <summary>
-/// Trains a model on a stored snapshot and tracks it as a run: the snapshot's rows (with their staged token ids) go to
+/// Trains a model on a stored snapshot and tracks it as a run: the snapshot's rows (with their staged token ids and the
+/// encoder features kept per comment, see <see cref="CommentEncodingStore"/>) go to
 /// <see cref="ModelTrainingService"/>, which holds out the same seeded stratified split the snapshot records as its test
 /// part; the model directory (model.onnx, metadata.json, roc.png, pr.png) is uploaded to
 /// <c>models/NAME/runs/RUN/</c>. A failure marks the run failed.
 /// </summary>
 public sealed class PipelineTrainer(
-    SnapshotExtractor snapshots, ModelTrainingService training, ExperimentTracker tracker, IArtifactStore store, IOptions<PipelineOptions> options)
+    SnapshotExtractor snapshots,
+    CommentEncodingStore encodings,
+    ModelTrainingService training,
+    ExperimentTracker tracker,
+    IArtifactStore store,
+    IOptions<PipelineOptions> options)
 {
     /// <summary>Trains run <paramref name="runId"/> on snapshot <paramref name="snapshotSha256"/>.</summary>
     public async Task<TrainedModel> TrainAsync(
@@ -50,7 +56,10 @@ public sealed class PipelineTrainer(
         try
         {
             var rows = await snapshots.ReadRowsAsync(snapshotSha256, cancellationToken);
-            var examples = rows.Select(r => new TrainingExample(r.Text, r.Label, r.InputIds)).ToArray();
+            var kept = request.Features.UsesEncoder
+                ? (await encodings.GetOrComputeAsync(request.Features, rows.Select(r => (r.Text, r.InputIds)).ToArray(), cancellationToken)).Features
+                : null;
+            var examples = rows.Select((r, i) => new TrainingExample(r.Text, r.Label, r.InputIds, kept?[i])).ToArray();
             var (_, holdout) = StratifiedSplit.Holdout(examples.Select(e => e.Label).ToArray(), request.HoldoutFraction, request.Seed);
             if (!holdout.SequenceEqual(Enumerable.Range(0, rows.Count).Where(i => rows[i].Split == SnapshotRow.Test)))
             {

@@ -39,11 +39,17 @@ public sealed class CommentFeaturizer
     public CommentFeatures Featurize(string text, ReadOnlySpan<int> inputIds)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var tokenIds = ContentIds(inputIds);
+        return new CommentFeatures(WordNgrams(tokenIds), CharNgrams(text), tokenIds);
+    }
+
+    /// <summary>The content ids of <see cref="CommentFeatures.TokenIds"/>: without [CLS] and [SEP], [UNK] alone when none.</summary>
+    public static int[] ContentIds(ReadOnlySpan<int> inputIds)
+    {
         var content = inputIds.Length >= 2 && inputIds[0] == WordPieceTokenizer.ClsId && inputIds[^1] == WordPieceTokenizer.SepId
             ? inputIds[1..^1]
             : inputIds;
-        var tokenIds = content.Length == 0 ? [UnknownId] : content.ToArray();
-        return new CommentFeatures(WordNgrams(tokenIds), CharNgrams(text), tokenIds);
+        return content.Length == 0 ? [UnknownId] : content.ToArray();
     }
 
     /// <summary>Featurizes many comments on all cores; the result is in input order and independent of scheduling.</summary>

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using ToxicFunctions.Tokenization;
+
 namespace ToxicFunctions.Training;
 
 /// <summary>
@@ -7,7 +10,10 @@ namespace ToxicFunctions.Training;
 public sealed record FeatureSettings
 {
     /// <summary>The featurizer version these settings belong to.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    /// <summary>The oldest featurizer version this code still scores (version 1 has no encoder view).</summary>
+    public const int OldestVersion = 1;
 
     /// <summary>The featurizer version.</summary>
     public int Version { get; init; } = CurrentVersion;
@@ -45,12 +51,27 @@ public sealed record FeatureSettings
     /// <summary>The width of one token embedding.</summary>
     public int EmbeddingDimension { get; init; } = StaticEmbeddingTable.Dimension;
 
+    /// <summary>Transformer layers of the frozen encoder whose pooled states feed the encoder view (version 2 on; 0: no encoder view).</summary>
+    public int EncoderLayers { get; init; } = 4;
+
+    /// <summary>The longest encoder input, [CLS] and [SEP] included; longer comments are cut.</summary>
+    public int EncoderMaxTokens { get; init; } = 256;
+
+    /// <summary>Whether the model has the encoder view.</summary>
+    [JsonIgnore]
+    public bool UsesEncoder => Version >= 2 && EncoderLayers > 0;
+
     /// <summary>Throws when these settings cannot be featurized by this code.</summary>
     public void Validate()
     {
-        if (Version != CurrentVersion)
+        if (Version is < OldestVersion or > CurrentVersion)
         {
-            throw new InvalidDataException($"Feature version {Version} is not supported; this code featurizes version {CurrentVersion}.");
+            throw new InvalidDataException($"Feature version {Version} is not supported; this code featurizes versions {OldestVersion} to {CurrentVersion}.");
+        }
+
+        if (UsesEncoder && (EncoderLayers > EncoderGraph.MaxLayers || EncoderMaxTokens is < 3 or > WordPieceTokenizer.MaxTokens))
+        {
+            throw new InvalidDataException($"The encoder has 1 to {EncoderGraph.MaxLayers} layers and reads 3 to {WordPieceTokenizer.MaxTokens} tokens.");
         }
 
         if (WordHashBits is < 8 or > 24 || CharHashBits is < 8 or > 24)

@@ -29,6 +29,11 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
         Parallel.For(0, examples.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             features[i] = examples[i].InputIds is { } ids ? featurizer.Featurize(examples[i].Text, ids) : featurizer.Featurize(examples[i].Text));
 
+        if (request.Features.UsesEncoder)
+        {
+            Encode(features, examples, request.Features, cancellationToken);
+        }
+
         var (train, holdout) = request.HoldoutFraction > 0
             ? StratifiedSplit.Holdout(labels, request.HoldoutFraction, request.Seed)
             : (Enumerable.Range(0, labels.Length).ToArray(), []);
@@ -71,6 +76,23 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
             CurvePlot.PrecisionRecall(curveProbabilities, curveLabels),
             cancellationToken);
         return metadata;
+    }
+
+    /// <summary>Sets each comment's encoder features: the example's own when it carries them, else computed.</summary>
+    private static void Encode(CommentFeatures[] features, IReadOnlyList<TrainingExample> examples, FeatureSettings settings, CancellationToken cancellationToken)
+    {
+        var missing = Enumerable.Range(0, features.Length).Where(i => examples[i].Encoding is null).ToArray();
+        float[][] computed = [];
+        if (missing.Length > 0)
+        {
+            using var encoder = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
+            computed = encoder.Encode(missing.Select(i => features[i].TokenIds).ToArray(), cancellationToken);
+        }
+
+        for (int i = 0, k = 0; i < features.Length; i++)
+        {
+            features[i] = features[i] with { Encoding = examples[i].Encoding ?? computed[k++] };
+        }
     }
 
     private static (double[] Probabilities, byte[] Labels) Score(

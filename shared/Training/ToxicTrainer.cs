@@ -1,7 +1,7 @@
 namespace ToxicFunctions.Training;
 
 /// <summary>
-/// Fits <see cref="ToxicModel"/> on labelled comments: both views are logistic regressions fitted separately (L-BFGS
+/// Fits <see cref="ToxicModel"/> on labelled comments: the views are logistic regressions fitted separately (L-BFGS
 /// from zero, so the result depends only on the data and options), their logits summed. CPU only, deterministic:
 /// parallel work writes disjoint outputs in a fixed order.
 /// </summary>
@@ -26,7 +26,8 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
         var rowWeights = LogisticRegression.RowWeights(labels, options.ClassBalanced);
         var (lexical, lexicalBias) = TrainLexical(features, labels, rowWeights, options);
         var (embedding, embeddingBias) = TrainEmbedding(features, labels, rowWeights, options);
-        return new ToxicModel(featurizer.Settings, lexical, embedding, (float)(lexicalBias + embeddingBias));
+        var (encoder, encoderBias) = featurizer.Settings.UsesEncoder ? TrainEncoder(features, labels, rowWeights, options) : (null, 0.0);
+        return new ToxicModel(featurizer.Settings, lexical, embedding, encoder, (float)(lexicalBias + embeddingBias + encoderBias));
     }
 
     private (LexicalView View, double Bias) TrainLexical(
@@ -87,41 +88,71 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
         var pooled = new float[features.Count * width];
         Parallel.For(0, features.Count, i => EmbeddingView.Pool(features[i].TokenIds, table, tokenIdf, pooled.AsSpan(i * width, width)));
 
-        // Standardize columns (fixed summation order), fit, then fold the standardization into weights and bias.
+        var (weights, bias) = FitStandardized(pooled, width, labels, rowWeights, options.EmbeddingC, options);
+        return (new EmbeddingView(tokenIdf, weights), bias);
+    }
+
+    private static (EncoderView View, double Bias) TrainEncoder(
+        IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, double[] rowWeights, TrainerOptions options)
+    {
+        const int width = EncoderGraph.Dimension;
+        var rows = new float[features.Count * width];
+        for (var i = 0; i < features.Count; i++)
+        {
+            var encoding = features[i].Encoding;
+            if (encoding is null || encoding.Length != width)
+            {
+                throw new ArgumentException($"Comment {i} has no encoder features; compute them with {nameof(CommentEncoder)} first.", nameof(features));
+            }
+
+            encoding.CopyTo(rows, i * width);
+        }
+
+        var (weights, bias) = FitStandardized(rows, width, labels, rowWeights, options.EncoderC, options);
+        return (new EncoderView(weights), bias);
+    }
+
+    /// <summary>
+    /// Logistic regression on standardized dense columns (fixed summation order), the standardization then folded into
+    /// the returned weights and bias so that they apply to the raw values.
+    /// </summary>
+    private static (float[] Weights, double Bias) FitStandardized(
+        float[] values, int width, IReadOnlyList<byte> labels, double[] rowWeights, double c, TrainerOptions options)
+    {
+        var count = labels.Count;
         var mean = new double[width];
         var scale = new double[width];
         Parallel.For(0, width, j =>
         {
             double sum = 0;
             double squares = 0;
-            for (var i = 0; i < features.Count; i++)
+            for (var i = 0; i < count; i++)
             {
-                sum += pooled[(i * width) + j];
+                sum += values[(i * width) + j];
             }
 
-            var m = sum / features.Count;
-            for (var i = 0; i < features.Count; i++)
+            var m = sum / count;
+            for (var i = 0; i < count; i++)
             {
-                var centered = pooled[(i * width) + j] - m;
+                var centered = values[(i * width) + j] - m;
                 squares += centered * centered;
             }
 
-            var sd = Math.Sqrt(squares / features.Count);
+            var sd = Math.Sqrt(squares / count);
             mean[j] = m;
             scale[j] = sd > 1e-9 ? 1.0 / sd : 0.0;
         });
 
-        var standardized = new float[pooled.Length];
-        Parallel.For(0, features.Count, i =>
+        var standardized = new float[values.Length];
+        Parallel.For(0, count, i =>
         {
             for (var j = 0; j < width; j++)
             {
-                standardized[(i * width) + j] = (float)((pooled[(i * width) + j] - mean[j]) * scale[j]);
+                standardized[(i * width) + j] = (float)((values[(i * width) + j] - mean[j]) * scale[j]);
             }
         });
 
-        var fit = LogisticRegression.Train(
-            new DenseMatrix(standardized, features.Count, width), labels, rowWeights, options.EmbeddingC, options.MaxIterations, options.GradientTolerance);
+        var fit = LogisticRegression.Train(new DenseMatrix(standardized, count, width), labels, rowWeights, c, options.MaxIterations, options.GradientTolerance);
         var weights = new float[width];
         var bias = fit.Bias;
         for (var j = 0; j < width; j++)
@@ -131,7 +162,7 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
             bias -= w * mean[j];
         }
 
-        return (new EmbeddingView(tokenIdf, weights), bias);
+        return (weights, bias);
     }
 
     /// <summary>

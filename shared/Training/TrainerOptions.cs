@@ -9,6 +9,9 @@ public sealed record TrainerOptions
     /// <summary>Inverse L2 strength of the embedding view.</summary>
     public double EmbeddingC { get; init; } = 0.001;
 
+    /// <summary>Inverse L2 strength of the encoder view.</summary>
+    public double EncoderC { get; init; } = 0.001;
+
     /// <summary>Weight each class to half of the total (lifts recall, hence F1 at the 0.45 threshold).</summary>
     public bool ClassBalanced { get; init; } = true;
 

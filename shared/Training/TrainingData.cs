@@ -3,11 +3,15 @@ using System.Text;
 
 namespace ToxicFunctions.Training;
 
-/// <summary>A labelled comment to train on; <paramref name="InputIds"/> are its staged token ids when known.</summary>
+/// <summary>
+/// A labelled comment to train on; <paramref name="InputIds"/> are its staged token ids and <paramref name="Encoding"/>
+/// its stored encoder features when known.
+/// </summary>
 /// <param name="Text">The comment.</param>
 /// <param name="Label">1 when toxic, else 0.</param>
 /// <param name="InputIds">WordPiece ids with [CLS] and [SEP], or null to tokenize the text.</param>
-public sealed record TrainingExample(string Text, byte Label, int[]? InputIds = null);
+/// <param name="Encoding">The encoder view's features computed when the comment was stored, or null to compute them.</param>
+public sealed record TrainingExample(string Text, byte Label, int[]? InputIds = null, float[]? Encoding = null);
 
 /// <summary>Helpers over training data.</summary>
 public static class TrainingData

@@ -5,7 +5,10 @@ using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Cli;
 
-/// <summary><c>toxic train --data FILE.csv --out DIR [--seed N] [--holdout F]</c>: a model directory from a comments CSV.</summary>
+/// <summary>
+/// <c>toxic train --data FILE.csv --out DIR [--seed N] [--holdout F] [--encoder-layers L]</c>: a model directory from a
+/// comments CSV.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -14,13 +17,23 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "model directory to write", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of the hold-out split", DefaultValueFactory = _ => 42 };
         var holdout = new Option<double>("--holdout") { Description = "share of each class held out for validation metrics (default 0: fit on all rows)" };
+        var encoderLayers = new Option<int>("--encoder-layers")
+        {
+            Description = "transformer layers of the frozen encoder view (0: no encoder view, the fast model)",
+            DefaultValueFactory = _ => new FeatureSettings().EncoderLayers,
+        };
         var command = new Command("train", "Train the toxic-comment model on a CSV and write a model directory (model.onnx, metadata.json, roc.png, pr.png).")
         {
-            data, output, seed, holdout,
+            data, output, seed, holdout, encoderLayers,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var request = new TrainingRequest { Seed = parse.GetValue(seed), HoldoutFraction = parse.GetValue(holdout) };
+            var request = new TrainingRequest
+            {
+                Seed = parse.GetValue(seed),
+                HoldoutFraction = parse.GetValue(holdout),
+                Features = new FeatureSettings { EncoderLayers = parse.GetValue(encoderLayers) },
+            };
             return await RunAsync(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, request, Console.Out, Console.Error, cancellationToken);
         });
         return command;
@@ -32,6 +45,12 @@ internal static class TrainCommand
         if (request.HoldoutFraction is < 0 or >= 1)
         {
             await errors.WriteLineAsync("--holdout must be at least 0 and below 1.");
+            return 2;
+        }
+
+        if (request.Features.EncoderLayers is < 0 or > EncoderGraph.MaxLayers)
+        {
+            await errors.WriteLineAsync($"--encoder-layers must be between 0 and {EncoderGraph.MaxLayers}.");
             return 2;
         }
 

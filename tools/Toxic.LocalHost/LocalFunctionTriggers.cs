@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using ToxicFunctions.Functions.Ingestion;
+using ToxicFunctions.Functions.Pipelines;
 using ToxicFunctions.Functions.Quality;
 using ToxicFunctions.Functions.Streaming;
 
@@ -8,7 +9,7 @@ namespace ToxicFunctions.LocalHost;
 
 /// <summary>
 /// Wires the Function App's classes to local triggers: each HTTP function at its route under /api, the blob trigger,
-/// the Kafka trigger, and the CDC relay that feeds it.
+/// the Kafka trigger, the CDC relay that feeds it, and the timer that encodes staged comments.
 /// </summary>
 internal static class LocalFunctionTriggers
 {
@@ -27,6 +28,9 @@ internal static class LocalFunctionTriggers
         services.AddHostedService<KafkaTriggerListener>();
         services.AddOptions<CdcRelayServiceOptions>().BindConfiguration(CdcRelayServiceOptions.Section);
         services.AddHostedService<CdcRelayService>();
+        services.AddTransient<EncodeStagedComments>();
+        services.AddOptions<EncodingTimerOptions>().BindConfiguration(EncodingTimerOptions.Section);
+        services.AddHostedService<EncodingTimerService>();
         return services;
     }
 

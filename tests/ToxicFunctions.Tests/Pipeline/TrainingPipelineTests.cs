@@ -23,6 +23,11 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
         Assert.Equal(1, result.Version);
         Assert.True(result.Test.Auc > 0.9, $"test AUC {result.Test.Auc}");
 
+        // Encoder features are kept once per comment text, so a later run only reads them.
+        Assert.Equal(
+            await database.ScalarAsync<long>("SELECT count(DISTINCT comment_text) FROM production.comments"),
+            await database.ScalarAsync<long>("SELECT count(*) FROM ml.comment_encodings"));
+
         var progress = instance.ReadCustomStatusAs<PipelineProgress>()!;
         Assert.Equal("Completed", progress.Stage);
         Assert.Equal(["Transform", "Validate", "ExtractSnapshot", "Train", "Evaluate", "Register", "Promote"], progress.Completed);

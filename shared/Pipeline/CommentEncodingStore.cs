@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Pipeline;
+
+/// <summary>
+/// Keeps the encoder view's features per comment in <c>ml.comment_encodings</c>, keyed by the encoder configuration
+/// and the SHA-256 of the comment text: a comment is encoded once (when it is staged, or by the first training run that
+/// meets it) and every later training run only reads it. Safe to run concurrently: inserts ignore rows another
+/// writer kept first (both computed the same features).
+/// </summary>
+public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
+{
+    private const int WriteBatch = 500;
+
+    /// <summary>The key of an encoder configuration: everything that changes the features.</summary>
+    public static string EncoderKey(FeatureSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return $"{MiniLmModel.Name}:layers={settings.EncoderLayers}:max_tokens={settings.EncoderMaxTokens}:pool=mean,max,min";
+    }
+
+    /// <summary>
+    /// The features of each comment (its text and staged input ids), in order: kept ones are read, the others are
+    /// computed with <see cref="CommentEncoder"/> and kept.
+    /// </summary>
+    public async Task<CommentEncodings> GetOrComputeAsync(
+        FeatureSettings settings, IReadOnlyList<(string Text, int[] InputIds)> comments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(comments);
+        if (!settings.UsesEncoder)
+        {
+            throw new ArgumentException("These feature settings have no encoder view.", nameof(settings));
+        }
+
+        var encoder = EncoderKey(settings);
+        var keys = comments.Select(c => SHA256.HashData(Encoding.UTF8.GetBytes(c.Text))).ToArray();
+        var distinct = keys.Select(Convert.ToHexString).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var known = await ReadAsync(encoder, keys, cancellationToken);
+
+        // Each distinct missing text once.
+        var missing = Enumerable.Range(0, comments.Count)
+            .Where(i => !known.ContainsKey(Convert.ToHexString(keys[i])))
+            .DistinctBy(i => Convert.ToHexString(keys[i]))
+            .ToArray();
+        if (missing.Length > 0)
+        {
+            using var model = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
+            var computed = model.Encode(missing.Select(i => CommentFeaturizer.ContentIds(comments[i].InputIds)).ToArray(), cancellationToken);
+            await WriteAsync(encoder, missing.Select(i => keys[i]).ToArray(), computed, cancellationToken);
+            for (var k = 0; k < missing.Length; k++)
+            {
+                known[Convert.ToHexString(keys[missing[k]])] = computed[k];
+            }
+        }
+
+        return new CommentEncodings(
+            keys.Select(k => known[Convert.ToHexString(k)]).ToArray(), Kept: distinct.Count - missing.Length, Computed: missing.Length);
+    }
+
+    /// <summary>Encodes up to <paramref name="limit"/> live staged comments that have no kept features yet; returns how many.</summary>
+    public async Task<int> EncodeStagedAsync(FeatureSettings settings, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var comments = new List<(string Text, int[] InputIds)>();
+        await using (var command = dataSource.CreateCommand(
+            """
+            SELECT DISTINCT ON (sha) s.comment_text, s.input_ids
+            FROM (SELECT comment_text, input_ids, sha256(convert_to(comment_text, 'UTF8')) AS sha FROM staging.all_comments) s
+            WHERE NOT EXISTS (SELECT 1 FROM ml.comment_encodings e WHERE e.encoder = $1 AND e.text_sha256 = s.sha)
+            LIMIT $2
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EncoderKey(settings) });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                comments.Add((reader.GetString(0), reader.GetFieldValue<int[]>(1)));
+            }
+        }
+
+        if (comments.Count > 0)
+        {
+            await GetOrComputeAsync(settings, comments, cancellationToken);
+        }
+
+        return comments.Count;
+    }
+
+    private async Task<Dictionary<string, float[]>> ReadAsync(string encoder, byte[][] keys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        await using var command = dataSource.CreateCommand(
+            "SELECT text_sha256, features FROM ml.comment_encodings WHERE encoder = $1 AND text_sha256 = ANY($2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = encoder });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var features = reader.GetFieldValue<float[]>(1);
+            if (features.Length == EncoderGraph.Dimension)
+            {
+                result[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))] = features;
+            }
+        }
+
+        return result;
+    }
+
+    private async Task WriteAsync(string encoder, byte[][] keys, float[][] features, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        for (var start = 0; start < keys.Length; start += WriteBatch)
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            for (var i = start; i < Math.Min(keys.Length, start + WriteBatch); i++)
+            {
+                var insert = new NpgsqlBatchCommand(
+                    "INSERT INTO ml.comment_encodings (encoder, text_sha256, features) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = encoder });
+                insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = keys[i] });
+                insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = features[i] });
+                batch.BatchCommands.Add(insert);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
