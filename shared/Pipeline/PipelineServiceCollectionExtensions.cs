@@ -19,6 +19,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<CommentEncodingStore>();
         services.AddSingleton<PipelineTrainer>();
         services.AddSingleton<ModelEvaluator>();
+        services.AddSingleton<ChampionScorer>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using ToxicFunctions.Functions.Ingestion;
 using ToxicFunctions.Functions.Pipelines;
 using ToxicFunctions.Functions.Quality;
+using ToxicFunctions.Functions.Scoring;
 using ToxicFunctions.Functions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
@@ -21,6 +22,7 @@ internal static class LocalFunctionTriggers
         services.AddTransient<IngestRawBlob>();
         services.AddTransient<StartValidation>();
         services.AddTransient<GetValidation>();
+        services.AddTransient<ScoreComments>();
         services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
         services.AddHostedService<BlobTriggerPoller>();
         services.AddTransient<StreamCommentChanges>();
@@ -42,6 +44,8 @@ internal static class LocalFunctionTriggers
             ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
         app.MapGet("/api/validations/{runId}", (HttpContext context, string runId, GetValidation function) =>
             ExecuteAsync(context, function.RunAsync(context.Request, runId, context.RequestAborted)));
+        app.MapPost("/api/score", (HttpContext context, ScoreComments function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
         app.MapLocalPipelineRoutes(ExecuteAsync);
         app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
     }

@@ -6,7 +6,7 @@ using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
-/// <summary>The pipeline's HTTP surface on the local host: start (202 + status URLs), status, terminate, purge, registry.</summary>
+/// <summary>The pipeline's HTTP surface on the local host: start (202 + status URLs), status, terminate, purge, registry, scoring.</summary>
 public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     [Fact]
@@ -29,6 +29,9 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
             ["S3:ReportsBucket"] = bucket,
         });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var early = await http.PostAsJsonAsync("api/score", new { text = "hello" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal("application/problem+json", early.Content.Headers.ContentType?.MediaType);
 
         using var start = await http.PostAsync("api/pipelines/training", null);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
@@ -53,6 +56,26 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
 
         var models = await http.GetFromJsonAsync<JsonElement>("api/models");
         Assert.Contains("champion", models.GetRawText(), StringComparison.Ordinal);
+
+        // The champion scores comments, in order, with labels at its threshold.
+        using var scored = await http.PostAsJsonAsync("api/score", new { texts = new[] { "you are a stupid worthless idiot", "thanks for fixing the citation" } });
+        Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+        var scores = await scored.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, scores.GetProperty("version").GetInt32());
+        Assert.Equal(0.45, scores.GetProperty("threshold").GetDouble(), 1e-9);
+        var results = scores.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(2, results.Length);
+        Assert.True(results[0].GetProperty("probability").GetDouble() > results[1].GetProperty("probability").GetDouble());
+        Assert.Equal((1, 0), (results[0].GetProperty("label").GetInt32(), results[1].GetProperty("label").GetInt32()));
+        foreach (var bad in new object[] { new { texts = new object[] { "ok", 1 } }, new { texts = Array.Empty<string>() }, new { text = "a", texts = new[] { "b" } }, new { comment = "x" } })
+        {
+            using var rejected = await http.PostAsJsonAsync("api/score", bad);
+            Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+            Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var notJson = await http.PostAsync("api/score", new StringContent("{\"texts\": [", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
 
         using var purge = await http.DeleteAsync(links.GetProperty("purgeHistoryDeleteUri").GetString());
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
