@@ -65,7 +65,7 @@ public sealed class TrainingPipeline
             nameof(Register), new RegisterRequest(runId, snapshot.Sha256, trained.ArtifactUri, evaluation.Test));
         progress = progress with { Version = registered.Version };
         var decision = await StageAsync<PromotionDecision>(
-            nameof(Promote), new PromoteRequest(registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.Champion?.Auc));
+            nameof(Promote), new PromoteRequest(registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.Champion?.Auc, evaluation.ChampionProblem));
 
         context.SetCustomStatus(progress with { Stage = "Completed", Promoted = decision.Promoted, Metrics = metrics });
         return new PipelineResult(

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ToxicFunctions.Pipeline;
 
@@ -6,9 +7,11 @@ namespace ToxicFunctions.Orchestrations.Activities;
 
 /// <summary>
 /// Durable activity <c>Evaluate</c>: scores the stored new model and the current champion on the snapshot's test split
-/// (<see cref="ModelEvaluator"/>) and records the new model's test metrics on its run.
+/// (<see cref="ModelEvaluator"/>) and records the new model's test metrics on its run. A champion whose model directory
+/// is missing from the store is reported, not scored.
 /// </summary>
-public sealed class Evaluate(ModelEvaluator evaluator, ModelRegistry registry, ExperimentTracker tracker, IOptions<PipelineOptions> options)
+public sealed class Evaluate(
+    ModelEvaluator evaluator, ModelRegistry registry, ExperimentTracker tracker, IOptions<PipelineOptions> options, ILogger<Evaluate> logger)
 {
     /// <summary>Measures both models on the same rows.</summary>
     [Function(nameof(Evaluate))]
@@ -22,7 +25,16 @@ public sealed class Evaluate(ModelEvaluator evaluator, ModelRegistry registry, E
             return new Evaluation(test, null, null);
         }
 
-        var championTest = await evaluator.EvaluateAsync(ModelEvaluator.PrefixOf(champion.ArtifactUri), request.Snapshot, cancellationToken);
-        return new Evaluation(test, champion.Version, championTest);
+        try
+        {
+            var championTest = await evaluator.EvaluateAsync(ModelEvaluator.PrefixOf(champion.ArtifactUri), request.Snapshot, cancellationToken);
+            return new Evaluation(test, champion.Version, championTest);
+        }
+        catch (FileNotFoundException e)
+        {
+            // A champion whose files are gone cannot serve either: say so, and let the new version replace it.
+            logger.LogWarning("Champion version {Version} cannot be scored: {Problem}", champion.Version, e.Message);
+            return new Evaluation(test, champion.Version, null, $"champion version {champion.Version} cannot be scored: {e.Message}");
+        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class Promote(ModelRegistry registry)
     [Function(nameof(Promote))]
     public async Task<PromotionDecision> RunAsync([ActivityTrigger] PromoteRequest request, CancellationToken cancellationToken)
     {
-        var (promote, reason) = PromotionPolicy.Decide(request.TestAuc, request.ChampionAuc);
+        var (promote, reason) = PromotionPolicy.Decide(request.TestAuc, request.ChampionAuc, request.ChampionProblem);
         var alias = promote ? ModelAliases.Champion : ModelAliases.Challenger;
         await registry.SetAliasAsync(request.ModelName, alias, request.Version, reason, cancellationToken);
         return new PromotionDecision(promote, alias, reason);

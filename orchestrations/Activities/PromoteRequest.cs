@@ -1,4 +1,7 @@
 namespace ToxicFunctions.Orchestrations.Activities;
 
-/// <summary>The input of <see cref="Promote"/>: the new version, its test AUC, and the champion's AUC on the same split (null: no champion).</summary>
-public sealed record PromoteRequest(string ModelName, int Version, double TestAuc, double? ChampionAuc);
+/// <summary>
+/// The input of <see cref="Promote"/>: the new version, its test AUC, the champion's AUC on the same split (null: no
+/// champion, or it could not be scored) and why it could not be scored.
+/// </summary>
+public sealed record PromoteRequest(string ModelName, int Version, double TestAuc, double? ChampionAuc, string? ChampionProblem = null);

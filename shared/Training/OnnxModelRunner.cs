@@ -4,8 +4,8 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace ToxicFunctions.Training;
 
 /// <summary>
-/// Runs the artifact's ONNX graph (<see cref="OnnxGraphBuilder"/>) with ONNX Runtime on featurized comments, in
-/// batches bounded by padded tokens. Thread-safe: an ORT session may run concurrently and this type keeps no other state.
+/// Runs the artifact's ONNX graph (<see cref="OnnxGraphBuilder"/>) with ONNX Runtime on featurized comments, sorted by
+/// length into batches bounded by padded tokens. Thread-safe: an ORT session may run concurrently and this type keeps no other state.
 /// </summary>
 public sealed class OnnxModelRunner : IDisposable
 {
@@ -32,16 +32,20 @@ public sealed class OnnxModelRunner : IDisposable
     }
 
     /// <summary>The probability of each comment, in order.</summary>
-    public float[] Run(IReadOnlyList<CommentFeatures> features)
+    public float[] Run(IReadOnlyList<CommentFeatures> input)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        var probabilities = new float[features.Count];
+        ArgumentNullException.ThrowIfNull(input);
+
+        // Batches of similar lengths pad little (the encoder's cost grows with the padded length); results go back in order.
+        var order = Enumerable.Range(0, input.Count).OrderBy(i => input[i].TokenIds.Length).ThenBy(i => i).ToArray();
+        var features = order.Select(i => input[i]).ToArray();
+        var sorted = new float[features.Length];
         var start = 0;
-        while (start < features.Count)
+        while (start < features.Length)
         {
             var end = start;
             var longest = 0;
-            while (end < features.Count && end - start < MaxBatch)
+            while (end < features.Length && end - start < MaxBatch)
             {
                 var length = features[end].TokenIds.Length;
                 if (end > start && Math.Max(longest, length) * (end - start + 1) > MaxPaddedTokens)
@@ -53,8 +57,14 @@ public sealed class OnnxModelRunner : IDisposable
                 end++;
             }
 
-            RunBatch(features, start, end, probabilities);
+            RunBatch(features, start, end, sorted);
             start = end;
+        }
+
+        var probabilities = new float[input.Count];
+        for (var k = 0; k < order.Length; k++)
+        {
+            probabilities[order[k]] = sorted[k];
         }
 
         return probabilities;
@@ -63,7 +73,7 @@ public sealed class OnnxModelRunner : IDisposable
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
-    private void RunBatch(IReadOnlyList<CommentFeatures> features, int start, int end, float[] probabilities)
+    private void RunBatch(CommentFeatures[] features, int start, int end, float[] probabilities)
     {
         var n = end - start;
         var inputs = new List<NamedOnnxValue>
@@ -117,7 +127,7 @@ public sealed class OnnxModelRunner : IDisposable
     }
 
     private static NamedOnnxValue SparseInput(
-        string block, IReadOnlyList<CommentFeatures> features, int start, int n, Func<CommentFeatures, SparseCounts> select, out NamedOnnxValue values)
+        string block, CommentFeatures[] features, int start, int n, Func<CommentFeatures, SparseCounts> select, out NamedOnnxValue values)
     {
         var widest = 1;
         for (var r = 0; r < n; r++)

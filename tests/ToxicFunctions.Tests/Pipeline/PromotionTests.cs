@@ -1,3 +1,4 @@
+using Amazon.S3;
 using Microsoft.DurableTask.Client;
 using ToxicFunctions.Orchestrations;
 using ToxicFunctions.Pipeline;
@@ -6,7 +7,10 @@ using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
-/// <summary>A worse model is registered but not promoted: the champion stays, the new version becomes challenger.</summary>
+/// <summary>
+/// A worse model is registered but not promoted: the champion stays, the new version becomes challenger; a champion
+/// whose files are gone is replaced.
+/// </summary>
 public sealed class PromotionTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     [Fact]
@@ -42,5 +46,17 @@ public sealed class PromotionTests(TestDatabase database) : IClassFixture<TestDa
         var restored = await registry.RollbackAsync("toxic-comments", CancellationToken.None);
         Assert.Equal(1, restored!.Version);
         Assert.Equal(1, (await registry.GetAliasAsync("toxic-comments", ModelAliases.Champion, CancellationToken.None))!.Version);
+
+        // A champion whose model files are gone (an object store that lost its data) cannot be scored or served: the
+        // next run says so and replaces it instead of failing every time.
+        await harness.Get<IAmazonS3>().DeleteObjectAsync(harness.Bucket, ModelEvaluator.PrefixOf(restored.ArtifactUri) + ModelArtifact.ModelFile);
+        var replacing = await harness.RunAsync(new PipelineRequest("test"));
+
+        Assert.True(replacing.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{replacing.RuntimeStatus}: {replacing.FailureDetails}");
+        var third = replacing.ReadOutputAs<PipelineResult>()!;
+        Assert.Equal(3, third.Version);
+        Assert.True(third.Promoted);
+        Assert.Contains("champion version 1 cannot be scored", third.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, (await registry.GetAliasAsync("toxic-comments", ModelAliases.Champion, CancellationToken.None))!.Version);
     }
 }
