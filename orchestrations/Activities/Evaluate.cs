@@ -34,7 +34,7 @@ public sealed class Evaluate(
         {
             // A champion whose files are gone cannot serve either: say so, and let the new version replace it.
             logger.LogWarning("Champion version {Version} cannot be scored: {Problem}", champion.Version, e.Message);
-            return new Evaluation(test, champion.Version, null, $"champion version {champion.Version} cannot be scored: {e.Message}");
+            return new Evaluation(test, champion.Version, null, $"champion version {champion.Version} cannot be scored: {e.Message.TrimEnd('.')}");
         }
     }
 }
