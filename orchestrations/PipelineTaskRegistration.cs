@@ -26,6 +26,7 @@ public static class PipelineTaskRegistration
         Add<Evaluate, EvaluateRequest, Evaluation>(registry, nameof(Evaluate), (f, i) => f.RunAsync(i, CancellationToken.None));
         Add<Register, RegisterRequest, RegisteredVersion>(registry, nameof(Register), (f, i) => f.RunAsync(i, CancellationToken.None));
         Add<Promote, PromoteRequest, PromotionDecision>(registry, nameof(Promote), (f, i) => f.RunAsync(i, CancellationToken.None));
+        Add<FailRun, FailRunRequest, bool>(registry, nameof(FailRun), (f, i) => f.RunAsync(i, CancellationToken.None));
         return registry;
     }
 

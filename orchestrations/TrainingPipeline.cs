@@ -54,15 +54,27 @@ public sealed class TrainingPipeline
         progress = progress with { RunId = runId };
         var trained = await StageAsync<TrainedModel>(nameof(Train), new TrainRequest(runId, context.InstanceId, snapshot.Sha256, request.Trainer));
         Record(metrics, "holdout", trained.Holdout);
-        var evaluation = await StageAsync<Evaluation>(nameof(Evaluate), new EvaluateRequest(runId, trained.ArtifactPrefix, snapshot.Sha256));
-        Record(metrics, "test", evaluation.Test);
-        if (evaluation.Champion is not null)
+        Evaluation evaluation;
+        RegisteredVersion registered;
+        try
         {
-            Record(metrics, "champion", evaluation.Champion);
+            evaluation = await StageAsync<Evaluation>(nameof(Evaluate), new EvaluateRequest(runId, trained.ArtifactPrefix, snapshot.Sha256));
+            Record(metrics, "test", evaluation.Test);
+            if (evaluation.Champion is not null)
+            {
+                Record(metrics, "champion", evaluation.Champion);
+            }
+
+            registered = await StageAsync<RegisteredVersion>(
+                nameof(Register), new RegisterRequest(runId, snapshot.Sha256, trained.ArtifactUri, evaluation.Test));
+        }
+        catch (PipelineStageFailedException e)
+        {
+            // The run trained but will never be registered (Register finishes it): record it as failed, not running.
+            await context.CallActivityAsync<bool>(nameof(FailRun), new FailRunRequest(runId, e.Message), PipelineRetry.Options);
+            throw;
         }
 
-        var registered = await StageAsync<RegisteredVersion>(
-            nameof(Register), new RegisterRequest(runId, snapshot.Sha256, trained.ArtifactUri, evaluation.Test));
         progress = progress with { Version = registered.Version };
         var decision = await StageAsync<PromotionDecision>(
             nameof(Promote), new PromoteRequest(registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.Champion?.Auc, evaluation.ChampionProblem));
