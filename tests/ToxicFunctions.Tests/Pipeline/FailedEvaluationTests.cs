@@ -1,6 +1,4 @@
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ToxicFunctions.Orchestrations;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Tests.Infrastructure;
@@ -14,11 +12,7 @@ public sealed class FailedEvaluationTests(TestDatabase database) : IClassFixture
     public async Task A_run_whose_evaluation_fails_is_marked_failed()
     {
         await PipelineHarness.IngestSampleAsync(database);
-        await using var harness = await PipelineHarness.StartAsync(database, services =>
-        {
-            services.AddSingleton<S3ArtifactStore>();
-            services.Replace(ServiceDescriptor.Singleton<IArtifactStore>(sp => new UnreadableArtifactStore(sp.GetRequiredService<S3ArtifactStore>())));
-        });
+        await using var harness = await PipelineHarness.StartAsync(database, store => new UnreadableArtifactStore(store));
 
         var instance = await harness.RunAsync(new PipelineRequest("test"));
 

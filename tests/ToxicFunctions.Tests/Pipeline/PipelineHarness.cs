@@ -2,10 +2,12 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Orchestrations;
+using ToxicFunctions.Pipeline;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
 
@@ -54,6 +56,14 @@ internal sealed class PipelineHarness : IAsyncDisposable
         await host.StartAsync();
         return new PipelineHarness(host, bucket);
     }
+
+    /// <summary>Starts the pipeline with the real artifact store wrapped by <paramref name="wrapStore"/> (fault injection).</summary>
+    public static Task<PipelineHarness> StartAsync(TestDatabase database, Func<IArtifactStore, IArtifactStore> wrapStore) =>
+        StartAsync(database, services =>
+        {
+            services.AddSingleton<S3ArtifactStore>();
+            services.Replace(ServiceDescriptor.Singleton<IArtifactStore>(sp => wrapStore(sp.GetRequiredService<S3ArtifactStore>())));
+        });
 
     /// <summary>Loads the sample data into staging, as an S3 notification would.</summary>
     /// <summary>Ingests the sample's first 3,000 comments (the whole 10,000 go through ./run.sh).</summary>

@@ -1,6 +1,4 @@
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ToxicFunctions.Orchestrations;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Tests.Infrastructure;
@@ -15,11 +13,7 @@ public sealed class TransientFailureTests(TestDatabase database) : IClassFixture
     {
         await PipelineHarness.IngestSampleAsync(database);
         FlakyArtifactStore? flaky = null;
-        await using var harness = await PipelineHarness.StartAsync(database, services =>
-        {
-            services.AddSingleton<S3ArtifactStore>();
-            services.Replace(ServiceDescriptor.Singleton<IArtifactStore>(sp => flaky = new FlakyArtifactStore(sp.GetRequiredService<S3ArtifactStore>(), failures: 1)));
-        });
+        await using var harness = await PipelineHarness.StartAsync(database, store => flaky = new FlakyArtifactStore(store, failures: 1));
 
         var instance = await harness.RunAsync(new PipelineRequest("test"));
 
