@@ -124,8 +124,7 @@ public static class TrainBenchmark
         {
             // Encoder features depend on the comment alone: computed once, as the pipeline keeps them per comment.
             using var encoder = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
-            var encodings = encoder.Encode(features.Select(f => f.TokenIds).ToArray());
-            features = features.Select((f, i) => f with { Encoding = encodings[i] }).ToArray();
+            features = encoder.WithEncodings(features);
         }
 
         var table = StaticEmbeddingTable.MiniLm;

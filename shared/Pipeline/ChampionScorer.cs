@@ -66,7 +66,8 @@ public sealed class ChampionScorer(
                 return champion is null ? null : _current;
             }
 
-            var loaded = new LoadedModel(name, champion.Version, await LoadAsync(champion, cancellationToken));
+            var scorer = await StoredModel.LoadScorerAsync(store, ModelEvaluator.PrefixOf(champion.ArtifactUri), tokenizer, cancellationToken);
+            var loaded = new LoadedModel(name, champion.Version, scorer);
 
             // A request may still be scoring with the model being replaced: it is disposed one replacement later.
             _previous?.Scorer.Dispose();
@@ -77,26 +78,6 @@ public sealed class ChampionScorer(
         finally
         {
             _lock.Release();
-        }
-    }
-
-    private async Task<ToxicScorer> LoadAsync(ModelVersionRecord champion, CancellationToken cancellationToken)
-    {
-        var prefix = ModelEvaluator.PrefixOf(champion.ArtifactUri);
-        var directory = Path.Combine(Path.GetTempPath(), $"toxic-champion-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
-        {
-            foreach (var file in new[] { ModelArtifact.ModelFile, ModelArtifact.MetadataFile })
-            {
-                await store.GetFileAsync(prefix + file, Path.Combine(directory, file), cancellationToken);
-            }
-
-            return await ToxicScorer.LoadAsync(directory, tokenizer, cancellationToken);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
         }
     }
 

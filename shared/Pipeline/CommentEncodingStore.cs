@@ -39,14 +39,12 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
 
         var encoder = EncoderKey(settings);
         var keys = comments.Select(c => SHA256.HashData(Encoding.UTF8.GetBytes(c.Text))).ToArray();
-        var distinct = keys.Select(Convert.ToHexString).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var names = keys.Select(Convert.ToHexString).ToArray();
         var known = await ReadAsync(encoder, keys, cancellationToken);
+        var kept = names.Distinct(StringComparer.Ordinal).Count(known.ContainsKey);
 
         // Each distinct missing text once.
-        var missing = Enumerable.Range(0, comments.Count)
-            .Where(i => !known.ContainsKey(Convert.ToHexString(keys[i])))
-            .DistinctBy(i => Convert.ToHexString(keys[i]))
-            .ToArray();
+        var missing = Enumerable.Range(0, comments.Count).Where(i => !known.ContainsKey(names[i])).DistinctBy(i => names[i]).ToArray();
         if (missing.Length > 0)
         {
             using var model = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
@@ -54,12 +52,11 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
             await WriteAsync(encoder, missing.Select(i => keys[i]).ToArray(), computed, cancellationToken);
             for (var k = 0; k < missing.Length; k++)
             {
-                known[Convert.ToHexString(keys[missing[k]])] = computed[k];
+                known[names[missing[k]]] = computed[k];
             }
         }
 
-        return new CommentEncodings(
-            keys.Select(k => known[Convert.ToHexString(k)]).ToArray(), Kept: distinct.Count - missing.Length, Computed: missing.Length);
+        return new CommentEncodings(names.Select(n => known[n]).ToArray(), Kept: kept, Computed: missing.Length);
     }
 
     /// <summary>Encodes up to <paramref name="limit"/> live staged comments that have no kept features yet; returns how many.</summary>

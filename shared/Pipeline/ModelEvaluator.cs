@@ -13,23 +13,9 @@ public sealed class ModelEvaluator(SnapshotExtractor snapshots, IArtifactStore s
     public async Task<ClassificationMetrics> EvaluateAsync(string artifactPrefix, string snapshotSha256, CancellationToken cancellationToken)
     {
         var rows = (await snapshots.ReadRowsAsync(snapshotSha256, cancellationToken)).Where(r => r.Split == SnapshotRow.Test).ToArray();
-        var directory = Path.Combine(Path.GetTempPath(), $"toxic-eval-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
-        {
-            foreach (var file in new[] { ModelArtifact.ModelFile, ModelArtifact.MetadataFile })
-            {
-                await store.GetFileAsync(artifactPrefix + file, Path.Combine(directory, file), cancellationToken);
-            }
-
-            using var scorer = await ToxicScorer.LoadAsync(directory, tokenizer, cancellationToken);
-            var probabilities = scorer.Score(rows.Select(r => r.Text).ToArray()).Select(p => (double)p).ToArray();
-            return ClassificationMetrics.Compute(probabilities, rows.Select(r => r.Label).ToArray(), scorer.Threshold);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        using var scorer = await StoredModel.LoadScorerAsync(store, artifactPrefix, tokenizer, cancellationToken);
+        var probabilities = scorer.Score(rows.Select(r => r.Text).ToArray()).Select(p => (double)p).ToArray();
+        return ClassificationMetrics.Compute(probabilities, rows.Select(r => r.Label).ToArray(), scorer.Threshold);
     }
 
     /// <summary>The key prefix of a model directory given as its s3:// address.</summary>

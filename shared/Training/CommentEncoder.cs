@@ -54,6 +54,24 @@ public sealed class CommentEncoder : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The comments with their <see cref="CommentFeatures.Encoding"/> set: those that already carry one keep it, the
+    /// others are encoded (in one pass), in order.
+    /// </summary>
+    public CommentFeatures[] WithEncodings(IReadOnlyList<CommentFeatures> features, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var missing = Enumerable.Range(0, features.Count).Where(i => features[i].Encoding is null).ToArray();
+        var computed = Encode(missing.Select(i => features[i].TokenIds).ToArray(), cancellationToken);
+        var result = features.ToArray();
+        for (var k = 0; k < missing.Length; k++)
+        {
+            result[missing[k]] = result[missing[k]] with { Encoding = computed[k] };
+        }
+
+        return result;
+    }
+
     /// <summary>Writes the model input of one comment: [CLS], its first ids, [SEP]; returns the length used.</summary>
     public static int Input(ReadOnlySpan<int> contentIds, int maxTokens, Span<long> destination)
     {

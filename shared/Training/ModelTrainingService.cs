@@ -31,7 +31,13 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
 
         if (request.Features.UsesEncoder)
         {
-            Encode(features, examples, request.Features, cancellationToken);
+            // Features kept with the examples are used as they are; the encoder runs only when some are missing.
+            features = features.Select((f, i) => f with { Encoding = examples[i].Encoding }).ToArray();
+            if (features.Any(f => f.Encoding is null))
+            {
+                using var encoder = new CommentEncoder(request.Features.EncoderLayers, request.Features.EncoderMaxTokens);
+                features = encoder.WithEncodings(features, cancellationToken);
+            }
         }
 
         var (train, holdout) = request.HoldoutFraction > 0
@@ -76,23 +82,6 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
             CurvePlot.PrecisionRecall(curveProbabilities, curveLabels),
             cancellationToken);
         return metadata;
-    }
-
-    /// <summary>Sets each comment's encoder features: the example's own when it carries them, else computed.</summary>
-    private static void Encode(CommentFeatures[] features, IReadOnlyList<TrainingExample> examples, FeatureSettings settings, CancellationToken cancellationToken)
-    {
-        var missing = Enumerable.Range(0, features.Length).Where(i => examples[i].Encoding is null).ToArray();
-        float[][] computed = [];
-        if (missing.Length > 0)
-        {
-            using var encoder = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
-            computed = encoder.Encode(missing.Select(i => features[i].TokenIds).ToArray(), cancellationToken);
-        }
-
-        for (int i = 0, k = 0; i < features.Length; i++)
-        {
-            features[i] = features[i] with { Encoding = examples[i].Encoding ?? computed[k++] };
-        }
     }
 
     private static (double[] Probabilities, byte[] Labels) Score(

@@ -53,8 +53,7 @@ public sealed class ModelArtifactTests : IDisposable
         {
             // The encoder runs in its own batches here and inside the model's graph at scoring: the same features either way.
             using var encoder = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
-            var encodings = encoder.Encode(features.Select(f => f.TokenIds).ToArray());
-            features = features.Select((f, i) => f with { Encoding = encodings[i] }).ToArray();
+            features = encoder.WithEncodings(features);
         }
 
         var model = new ToxicTrainer(featurizer, table).Train(features[..400], examples.Take(400).Select(e => e.Label).ToArray(), new TrainerOptions());
