@@ -13,8 +13,10 @@ public sealed class TrainCliTests : IDisposable
     private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string input, params string[] arguments) =>
         ToxicCli.RunAsync(arguments, input);
 
-    [Fact]
-    public async Task Train_then_score_then_evaluate_round_trip()
+    [Theory]
+    [InlineData(null)] // the default: the fast model
+    [InlineData(4)] // the pipeline's model, with the encoder view
+    public async Task Train_then_score_then_evaluate_round_trip(int? encoderLayers)
     {
         var examples = SyntheticComments.Generate(700, seed: 4);
         var trainCsv = Path.Combine(_work.FullName, "train.csv");
@@ -23,8 +25,14 @@ public sealed class TrainCliTests : IDisposable
         await File.WriteAllTextAsync(testCsv, SyntheticComments.ToCsv(examples.Skip(500)));
         var model = Path.Combine(_work.FullName, "model");
 
-        var train = await RunAsync("", "train", "--data", trainCsv, "--out", model, "--seed", "3");
+        string[] layers = encoderLayers is { } l ? ["--encoder-layers", $"{l}"] : [];
+        var train = await RunAsync("", ["train", "--data", trainCsv, "--out", model, "--seed", "3", .. layers]);
         Assert.True(train.ExitCode == 0, train.Errors);
+        using (var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(model, "metadata.json"))))
+        {
+            Assert.Equal(encoderLayers ?? 0, metadata.RootElement.GetProperty("features").GetProperty("encoderLayers").GetInt32());
+        }
+
         Assert.Contains("trained on 500 comments", train.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(model, "model.onnx")));
 
