@@ -9,8 +9,9 @@ namespace ToxicFunctions.Pipeline;
 /// <summary>
 /// Keeps the encoder view's features per comment in <c>ml.comment_encodings</c>, keyed by the encoder configuration
 /// and the SHA-256 of the comment text: a comment is encoded once (when it is staged, or by the first training run that
-/// meets it) and every later training run only reads it. Safe to run concurrently: inserts ignore rows another
-/// writer kept first (both computed the same features).
+/// meets it) and every later training run only reads it. Writers of one encoder configuration take turns (a PostgreSQL
+/// advisory lock held while they encode), and each encodes only what is still missing once it has the lock: the
+/// encoding timer and a training run never encode the same comments twice.
 /// </summary>
 public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
 {
@@ -45,18 +46,35 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
 
         // Each distinct missing text once.
         var missing = Enumerable.Range(0, comments.Count).Where(i => !known.ContainsKey(names[i])).DistinctBy(i => names[i]).ToArray();
+        var computedCount = 0;
         if (missing.Length > 0)
         {
-            using var model = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
-            var computed = model.Encode(missing.Select(i => CommentFeaturizer.ContentIds(comments[i].InputIds)).ToArray(), cancellationToken);
-            await WriteAsync(encoder, missing.Select(i => keys[i]).ToArray(), computed, cancellationToken);
-            for (var k = 0; k < missing.Length; k++)
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var turn = await EncoderTurn.TakeAsync(connection, encoder, cancellationToken);
+
+            // Another writer may have kept some of them while this one waited for its turn.
+            foreach (var (name, features) in await ReadAsync(encoder, missing.Select(i => keys[i]).ToArray(), cancellationToken))
             {
-                known[names[missing[k]]] = computed[k];
+                known[name] = features;
             }
+
+            missing = missing.Where(i => !known.ContainsKey(names[i])).ToArray();
+            if (missing.Length > 0)
+            {
+                using var model = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
+                var computed = model.Encode(missing.Select(i => CommentFeaturizer.ContentIds(comments[i].InputIds)).ToArray(), cancellationToken);
+                await WriteAsync(connection, encoder, missing.Select(i => keys[i]).ToArray(), computed, cancellationToken);
+                for (var k = 0; k < missing.Length; k++)
+                {
+                    known[names[missing[k]]] = computed[k];
+                }
+            }
+
+            computedCount = missing.Length;
+            kept = names.Distinct(StringComparer.Ordinal).Count() - computedCount;
         }
 
-        return new CommentEncodings(names.Select(n => known[n]).ToArray(), Kept: kept, Computed: missing.Length);
+        return new CommentEncodings(names.Select(n => known[n]).ToArray(), Kept: kept, Computed: computedCount);
     }
 
     /// <summary>Encodes up to <paramref name="limit"/> live staged comments that have no kept features yet; returns how many.</summary>
@@ -109,9 +127,9 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    private async Task WriteAsync(string encoder, byte[][] keys, float[][] features, CancellationToken cancellationToken)
+    private static async Task WriteAsync(
+        NpgsqlConnection connection, string encoder, byte[][] keys, float[][] features, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         for (var start = 0; start < keys.Length; start += WriteBatch)
         {
             await using var batch = new NpgsqlBatch(connection);

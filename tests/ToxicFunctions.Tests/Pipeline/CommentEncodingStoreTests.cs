@@ -44,6 +44,50 @@ public sealed class CommentEncodingStoreTests(TestDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Concurrent_writers_take_turns_and_never_encode_a_text_twice()
+    {
+        var store = new CommentEncodingStore(database.DataSource);
+        await database.ExecuteAsync("TRUNCATE ml.comment_encodings");
+        var comments = Enumerable.Range(0, 12)
+            .Select(i => ($"comment number {i} for the encoder", WordPieceTokenizer.DistilBertBaseUncased.Encode($"comment number {i} for the encoder")))
+            .ToArray();
+
+        // Hold the configuration's turn so that both writers find everything missing and queue behind it.
+        await using var holder = await database.DataSource.OpenConnectionAsync();
+        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0))", holder))
+        {
+            take.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = CommentEncodingStore.EncoderKey(s_settings) });
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var timer = store.GetOrComputeAsync(s_settings, comments[..8], CancellationToken.None);
+        var training = store.GetOrComputeAsync(s_settings, comments[4..], CancellationToken.None);
+        const string Waiting = """
+            SELECT count(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(@key, 0)
+            """;
+        while (await database.ScalarAsync<long>(Waiting, ("key", CommentEncodingStore.EncoderKey(s_settings))) < 2)
+        {
+            Assert.False(timer.IsCompleted || training.IsCompleted, "a writer finished without waiting for its turn");
+            await Task.Delay(20);
+        }
+
+        await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        var results = await Task.WhenAll(timer, training);
+
+        // 12 distinct texts, 4 of them wanted by both: each encoded by exactly one writer.
+        Assert.Equal(12, results.Sum(r => r.Computed));
+        Assert.Equal(16, results.Sum(r => r.Kept + r.Computed));
+        Assert.Equal(12L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.comment_encodings"));
+        Assert.Equal(results[0].Features[4..], results[1].Features[..4]);
+        Assert.All(results.SelectMany(r => r.Features), f => Assert.Equal(EncoderGraph.Dimension, f.Length));
+    }
+
+    [Fact]
     public async Task Staged_comments_are_encoded_once_and_tombstones_not_at_all()
     {
         var store = new CommentEncodingStore(database.DataSource);
