@@ -77,7 +77,8 @@ public sealed class TrainingPipeline
 
         progress = progress with { Version = registered.Version };
         var decision = await StageAsync<PromotionDecision>(
-            nameof(Promote), new PromoteRequest(registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.Champion?.Auc, evaluation.ChampionProblem));
+            nameof(Promote), new PromoteRequest(
+                registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.ChampionVersion, evaluation.Champion?.Auc, evaluation.ChampionProblem));
 
         context.SetCustomStatus(progress with { Stage = "Completed", Promoted = decision.Promoted, Metrics = metrics });
         return new PipelineResult(

@@ -23,13 +23,13 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(run);
         await using var command = dataSource.CreateCommand(
             """
-            WITH inserted AS (
-                INSERT INTO ml.experiments (name) VALUES ($2) ON CONFLICT (name) DO NOTHING RETURNING experiment_id
-            ), experiment AS (
-                SELECT experiment_id FROM inserted UNION ALL SELECT experiment_id FROM ml.experiments WHERE name = $2
+            WITH experiment AS (
+                -- DO UPDATE (not DO NOTHING) returns the row even when a concurrent run created it after this
+                -- statement's snapshot was taken.
+                INSERT INTO ml.experiments (name) VALUES ($2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING experiment_id
             )
             INSERT INTO ml.runs (run_id, experiment_id, pipeline_instance_id, status, params, tags, snapshot_sha256, code_version)
-            SELECT $1, experiment_id, $3, 'running', $4, $5, $6, $7 FROM experiment LIMIT 1
+            SELECT $1, experiment_id, $3, 'running', $4, $5, $6, $7 FROM experiment
             ON CONFLICT (run_id) DO UPDATE SET status = 'running', error = NULL, finished_at = NULL, started_at = now(),
                 params = EXCLUDED.params, tags = EXCLUDED.tags
             """);
@@ -40,7 +40,10 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(run.Tags, PipelineJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = run.SnapshotSha256 });
         command.Parameters.Add(new NpgsqlParameter { Value = CodeVersion });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new InvalidOperationException($"Run {run.RunId} of experiment {run.Experiment} was not recorded.");
+        }
     }
 
     /// <summary>Records the metrics of one split (training, holdout, test) of the run.</summary>

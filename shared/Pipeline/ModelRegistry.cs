@@ -87,6 +87,94 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAliasesAsync(connection, transaction, modelName, cancellationToken);
+        var previous = await CurrentAsync(connection, transaction, modelName, alias, cancellationToken);
+        await MoveAliasAsync(connection, transaction, modelName, alias, previous, version, reason, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return previous;
+    }
+
+    /// <summary>
+    /// Points <paramref name="alias"/> at <paramref name="version"/> only while it still points at
+    /// <paramref name="expected"/> (null: at nothing), the version a decision was based on; or when it already points at
+    /// <paramref name="version"/> (a retried call). Otherwise changes nothing. Returns whether the alias now points at
+    /// <paramref name="version"/>, and the version it pointed at before.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">There is no such version.</exception>
+    public async Task<(bool Applied, int? Previous)> SetAliasIfAsync(
+        string modelName, string alias, int version, int? expected, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAliasesAsync(connection, transaction, modelName, cancellationToken);
+        var previous = await CurrentAsync(connection, transaction, modelName, alias, cancellationToken);
+        if (previous != expected && previous != version)
+        {
+            return (false, previous);
+        }
+
+        await MoveAliasAsync(connection, transaction, modelName, alias, previous, version, reason, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (true, previous);
+    }
+
+    /// <summary>
+    /// Points the champion back at the version it replaced most recently (the latest history entry that changed it);
+    /// returns that version, or null when the champion never replaced another.
+    /// </summary>
+    public async Task<ModelVersionRecord?> RollbackAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAliasesAsync(connection, transaction, modelName, cancellationToken);
+        var current = await CurrentAsync(connection, transaction, modelName, ModelAliases.Champion, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT previous_version FROM ml.alias_history
+            WHERE model_name = $1 AND alias = 'champion' AND previous_version IS NOT NULL AND version = $2
+            ORDER BY change_id DESC LIMIT 1
+            """,
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = modelName });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)current ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        if (await command.ExecuteScalarAsync(cancellationToken) is not int previous)
+        {
+            return null;
+        }
+
+        await MoveAliasAsync(connection, transaction, modelName, ModelAliases.Champion, current, previous, "rollback", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await GetVersionAsync(modelName, previous, cancellationToken);
+    }
+
+    // Alias changes of one model take turns: a row lock cannot guard an alias that has no row yet.
+    private static async Task LockAliasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('ml.model_aliases:' || $1))", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = modelName });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<int?> CurrentAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, string alias, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT version FROM ml.model_aliases WHERE model_name = $1 AND alias = $2", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = modelName });
+        command.Parameters.Add(new NpgsqlParameter { Value = alias });
+        return await command.ExecuteScalarAsync(cancellationToken) as int?;
+    }
+
+    private static async Task MoveAliasAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string modelName,
+        string alias,
+        int? previous,
+        int version,
+        string reason,
+        CancellationToken cancellationToken)
+    {
         await using (var check = new NpgsqlCommand("SELECT 1 FROM ml.model_versions WHERE model_name = $1 AND version = $2 FOR SHARE", connection, transaction))
         {
             check.Parameters.Add(new NpgsqlParameter { Value = modelName });
@@ -97,67 +185,30 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
             }
         }
 
-        int? previous;
-        await using (var current = new NpgsqlCommand(
-            "SELECT version FROM ml.model_aliases WHERE model_name = $1 AND alias = $2 FOR UPDATE", connection, transaction))
-        {
-            current.Parameters.Add(new NpgsqlParameter { Value = modelName });
-            current.Parameters.Add(new NpgsqlParameter { Value = alias });
-            previous = await current.ExecuteScalarAsync(cancellationToken) as int?;
-        }
-
         if (previous == version)
         {
-            return previous; // already so (a retried call): no new history entry
+            return; // already so (a retried call): no new history entry
         }
 
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            var upsert = new NpgsqlBatchCommand(
-                """
-                INSERT INTO ml.model_aliases (model_name, alias, version) VALUES ($1, $2, $3)
-                ON CONFLICT (model_name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
-                """);
-            upsert.Parameters.Add(new NpgsqlParameter { Value = modelName });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = alias });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = version });
-            var history = new NpgsqlBatchCommand(
-                "INSERT INTO ml.alias_history (model_name, alias, version, previous_version, reason) VALUES ($1, $2, $3, $4, $5)");
-            history.Parameters.Add(new NpgsqlParameter { Value = modelName });
-            history.Parameters.Add(new NpgsqlParameter { Value = alias });
-            history.Parameters.Add(new NpgsqlParameter { Value = version });
-            history.Parameters.Add(new NpgsqlParameter { Value = (object?)previous ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-            history.Parameters.Add(new NpgsqlParameter { Value = reason });
-            batch.BatchCommands.Add(upsert);
-            batch.BatchCommands.Add(history);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return previous;
-    }
-
-    /// <summary>
-    /// Points the champion back at the version it replaced most recently (the latest history entry that changed it);
-    /// returns that version, or null when the champion never replaced another.
-    /// </summary>
-    public async Task<ModelVersionRecord?> RollbackAsync(string modelName, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var upsert = new NpgsqlBatchCommand(
             """
-            SELECT previous_version FROM ml.alias_history
-            WHERE model_name = $1 AND alias = 'champion' AND previous_version IS NOT NULL
-              AND version = (SELECT version FROM ml.model_aliases WHERE model_name = $1 AND alias = 'champion')
-            ORDER BY change_id DESC LIMIT 1
+            INSERT INTO ml.model_aliases (model_name, alias, version) VALUES ($1, $2, $3)
+            ON CONFLICT (model_name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = modelName });
-        if (await command.ExecuteScalarAsync(cancellationToken) is not int previous)
-        {
-            return null;
-        }
-
-        await SetAliasAsync(modelName, ModelAliases.Champion, previous, "rollback", cancellationToken);
-        return await GetVersionAsync(modelName, previous, cancellationToken);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = modelName });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = alias });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = version });
+        var history = new NpgsqlBatchCommand(
+            "INSERT INTO ml.alias_history (model_name, alias, version, previous_version, reason) VALUES ($1, $2, $3, $4, $5)");
+        history.Parameters.Add(new NpgsqlParameter { Value = modelName });
+        history.Parameters.Add(new NpgsqlParameter { Value = alias });
+        history.Parameters.Add(new NpgsqlParameter { Value = version });
+        history.Parameters.Add(new NpgsqlParameter { Value = (object?)previous ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        history.Parameters.Add(new NpgsqlParameter { Value = reason });
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(history);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<ModelVersionRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
