@@ -43,7 +43,16 @@ public sealed class ScoreComments(ChampionScorer scorer)
             return Problems.BadRequest("Not a scoring request", $"The body is not JSON: {e.Message}");
         }
 
-        var scores = await scorer.ScoreAsync(texts, cancellationToken);
+        ChampionScores? scores;
+        try
+        {
+            scores = await scorer.ScoreAsync(texts, cancellationToken);
+        }
+        catch (ChampionUnavailableException e)
+        {
+            return Problems.Create(503, "Champion model unavailable", e.Message);
+        }
+
         if (scores is null)
         {
             return Problems.Create(503, "No model to score with", "No champion model is registered yet; run the training pipeline (POST /api/pipelines/training).");
@@ -81,12 +90,12 @@ public sealed class ScoreComments(ChampionScorer scorer)
 
         if (hasText)
         {
-            if (text.ValueKind != JsonValueKind.String)
+            if (!TryGetText(text, out var value))
             {
-                return "\"text\" must be a string.";
+                return "\"text\" must be a string of valid UTF-16 text.";
             }
 
-            texts.Add(text.GetString()!);
+            texts.Add(value);
         }
         else
         {
@@ -98,17 +107,37 @@ public sealed class ScoreComments(ChampionScorer scorer)
             var index = 0;
             foreach (var item in many.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.String)
+                if (!TryGetText(item, out var value))
                 {
-                    return $"texts[{index}] is not a string.";
+                    return $"texts[{index}] is not a string of valid UTF-16 text.";
                 }
 
-                texts.Add(item.GetString()!);
+                texts.Add(value);
                 index++;
             }
         }
 
         var tooLong = texts.FindIndex(t => t.Length > MaxTextChars);
         return tooLong < 0 ? null : $"{(hasText ? "text" : $"texts[{tooLong}]")} has {texts[tooLong].Length} characters; at most {MaxTextChars} are scored.";
+    }
+
+    // A JSON string may escape a lone surrogate ("\ud800"), which has no UTF-16 text: a bad request, not a crash.
+    private static bool TryGetText(JsonElement element, out string text)
+    {
+        text = "";
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -77,6 +77,12 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         using var notJson = await http.PostAsync("api/score", new StringContent("{\"texts\": [", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
 
+        // JSON can escape a lone surrogate, which is no text: named in a 400, not a 500.
+        using var loneSurrogate = await http.PostAsync(
+            "api/score", new StringContent("{\"texts\": [\"ok\", \"\\ud800\"]}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, loneSurrogate.StatusCode);
+        Assert.Contains("texts[1]", await loneSurrogate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         using var purge = await http.DeleteAsync(links.GetProperty("purgeHistoryDeleteUri").GetString());
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
         using var gone = await http.GetAsync(statusUri);
