@@ -5,14 +5,14 @@ using ToxicFunctions.Tokenization;
 namespace ToxicFunctions.Training;
 
 /// <summary>
-/// Computes the encoder view's features (<see cref="EncoderGraph"/>) with ONNX Runtime: comments are sorted by length
-/// and batched by padded tokens, so the cost follows the real token count. Thread-safe. The result depends only on the
-/// comments given (the same comments in the same order give the same bytes).
+/// Computes the encoder view's features (<see cref="EncoderGraph"/>) with ONNX Runtime, one run per comment (comments in
+/// parallel, one thread each): a comment's features depend on its tokens alone, not on which other comments are encoded
+/// with it, so features kept by one process equal those another computes. Batching comments instead would change the
+/// last bits with the batch (ONNX Runtime's kernels block by matrix shape), pay for padding, and measured slower here
+/// (13.7 s against 15.7 s for 4,000 sample comments on 2 cores). Thread-safe.
 /// </summary>
 public sealed class CommentEncoder : IDisposable
 {
-    private const int MaxPaddedTokens = 8192;
-
     private readonly InferenceSession _session;
 
     /// <summary>Builds the encoder with <paramref name="layers"/> transformer layers over at most <paramref name="maxTokens"/> tokens.</summary>
@@ -24,7 +24,7 @@ public sealed class CommentEncoder : IDisposable
         }
 
         MaxTokens = maxTokens;
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = 1 };
         _session = new InferenceSession(EncoderGraph.BuildStandalone(layers), options);
     }
 
@@ -36,27 +36,13 @@ public sealed class CommentEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
         var result = new float[tokenIds.Count][];
-        var order = Enumerable.Range(0, tokenIds.Count).OrderBy(i => Length(tokenIds[i])).ThenBy(i => i).ToArray();
-        var start = 0;
-        while (start < order.Length)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var end = start + 1;
-            while (end < order.Length && (end - start + 1) * Length(tokenIds[order[end]]) <= MaxPaddedTokens)
-            {
-                end++;
-            }
-
-            RunBatch(tokenIds, order.AsSpan(start, end - start), result);
-            start = end;
-        }
-
+        Parallel.For(0, tokenIds.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => result[i] = EncodeOne(tokenIds[i]));
         return result;
     }
 
     /// <summary>
     /// The comments with their <see cref="CommentFeatures.Encoding"/> set: those that already carry one keep it, the
-    /// others are encoded (in one pass), in order.
+    /// others are encoded, in order.
     /// </summary>
     public CommentFeatures[] WithEncodings(IReadOnlyList<CommentFeatures> features, CancellationToken cancellationToken = default)
     {
@@ -89,26 +75,18 @@ public sealed class CommentEncoder : IDisposable
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
-    private int Length(int[] contentIds) => Math.Min(contentIds.Length, MaxTokens - 2) + 2;
-
-    private void RunBatch(IReadOnlyList<int[]> tokenIds, ReadOnlySpan<int> rows, float[][] result)
+    private float[] EncodeOne(int[] contentIds)
     {
-        var longest = Length(tokenIds[rows[^1]]);
-        var ids = new DenseTensor<long>([rows.Length, longest]);
-        var mask = new DenseTensor<long>([rows.Length, longest]);
-        for (var r = 0; r < rows.Length; r++)
-        {
-            var length = Input(tokenIds[rows[r]], MaxTokens, ids.Buffer.Span.Slice(r * longest, longest));
-            mask.Buffer.Span.Slice(r * longest, length).Fill(1);
-        }
-
+        var input = new long[Math.Min(contentIds.Length, MaxTokens - 2) + 2];
+        Input(contentIds, MaxTokens, input);
+        var mask = new long[input.Length];
+        Array.Fill(mask, 1L);
         using var outputs = _session.Run(
-            [NamedOnnxValue.CreateFromTensor(EncoderGraph.IdsInput, ids), NamedOnnxValue.CreateFromTensor(EncoderGraph.MaskInput, mask)],
+            [
+                NamedOnnxValue.CreateFromTensor(EncoderGraph.IdsInput, new DenseTensor<long>(input, [1, input.Length])),
+                NamedOnnxValue.CreateFromTensor(EncoderGraph.MaskInput, new DenseTensor<long>(mask, [1, mask.Length])),
+            ],
             [EncoderGraph.FeaturesOutput]);
-        var features = ((DenseTensor<float>)outputs[0].AsTensor<float>()).Buffer.Span;
-        for (var r = 0; r < rows.Length; r++)
-        {
-            result[rows[r]] = features.Slice(r * EncoderGraph.Dimension, EncoderGraph.Dimension).ToArray();
-        }
+        return ((DenseTensor<float>)outputs[0].AsTensor<float>()).Buffer.ToArray();
     }
 }
