@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ToxicFunctions.Orchestrations.Activities;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Quality;
@@ -19,19 +20,24 @@ public static class PipelineTaskRegistration
     {
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestratorFunc<PipelineRequest, PipelineResult>(nameof(TrainingPipeline), (context, _) => new TrainingPipeline().RunAsync(context));
-        Add<Activities.Transform, TransformRequest, TransformResult>(registry, nameof(Activities.Transform), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<Validate, ValidateRequest, ValidationReport>(registry, nameof(Validate), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<ExtractSnapshot, ExtractSnapshotRequest, SnapshotInfo>(registry, nameof(ExtractSnapshot), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<Train, TrainRequest, TrainedModel>(registry, nameof(Train), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<Evaluate, EvaluateRequest, Evaluation>(registry, nameof(Evaluate), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<Register, RegisterRequest, RegisteredVersion>(registry, nameof(Register), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<Promote, PromoteRequest, PromotionDecision>(registry, nameof(Promote), (f, i) => f.RunAsync(i, CancellationToken.None));
-        Add<FailRun, FailRunRequest, bool>(registry, nameof(FailRun), (f, i) => f.RunAsync(i, CancellationToken.None));
+        Add<Activities.Transform, TransformRequest, TransformResult>(registry, nameof(Activities.Transform), (f, i, c) => f.RunAsync(i, c));
+        Add<Validate, ValidateRequest, ValidationReport>(registry, nameof(Validate), (f, i, c) => f.RunAsync(i, c));
+        Add<ExtractSnapshot, ExtractSnapshotRequest, SnapshotInfo>(registry, nameof(ExtractSnapshot), (f, i, c) => f.RunAsync(i, c));
+        Add<Train, TrainRequest, TrainedModel>(registry, nameof(Train), (f, i, c) => f.RunAsync(i, c));
+        Add<Evaluate, EvaluateRequest, Evaluation>(registry, nameof(Evaluate), (f, i, c) => f.RunAsync(i, c));
+        Add<Register, RegisterRequest, RegisteredVersion>(registry, nameof(Register), (f, i, c) => f.RunAsync(i, c));
+        Add<Promote, PromoteRequest, PromotionDecision>(registry, nameof(Promote), (f, i, c) => f.RunAsync(i, c));
+        Add<FailRun, FailRunRequest, bool>(registry, nameof(FailRun), (f, i, c) => f.RunAsync(i, c));
         return registry;
     }
 
-    private static void Add<TFunction, TInput, TOutput>(DurableTaskRegistry registry, string name, Func<TFunction, TInput, Task<TOutput>> run)
+    // Activities run until done or until the host stops (the standalone SDK gives activities no token of their own).
+    private static void Add<TFunction, TInput, TOutput>(
+        DurableTaskRegistry registry, string name, Func<TFunction, TInput, CancellationToken, Task<TOutput>> run)
         where TFunction : class =>
         registry.AddActivity(name, services => FuncTaskActivity.Create<TInput, TOutput>(
-            (_, input) => run(ActivatorUtilities.CreateInstance<TFunction>(services), input)));
+            (_, input) => run(
+                ActivatorUtilities.CreateInstance<TFunction>(services),
+                input,
+                services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None)));
 }

@@ -46,7 +46,8 @@ public sealed class GetPipeline
 
         try
         {
-            return JsonDocument.Parse(serialized).RootElement.Clone();
+            using var document = JsonDocument.Parse(serialized);
+            return document.RootElement.Clone();
         }
         catch (JsonException)
         {

@@ -8,7 +8,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 /// <summary>
 /// Durable activity <c>Evaluate</c>: scores the stored new model and the current champion on the snapshot's test split
 /// (<see cref="ModelEvaluator"/>) and records the new model's test metrics on its run. A champion whose model directory
-/// is missing from the store is reported, not scored.
+/// is missing from the store, or unreadable by this code, is reported, not scored.
 /// </summary>
 public sealed class Evaluate(
     ModelEvaluator evaluator, ModelRegistry registry, ExperimentTracker tracker, IOptions<PipelineOptions> options, ILogger<Evaluate> logger)
@@ -30,9 +30,10 @@ public sealed class Evaluate(
             var championTest = await evaluator.EvaluateAsync(ModelEvaluator.PrefixOf(champion.ArtifactUri), request.Snapshot, cancellationToken);
             return new Evaluation(test, champion.Version, championTest);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
         {
-            // A champion whose files are gone cannot serve either: say so, and let the new version replace it.
+            // A champion whose files are gone, or that this code can no longer read, cannot serve either: say so, and let
+            // the new version replace it.
             logger.LogWarning("Champion version {Version} cannot be scored: {Problem}", champion.Version, e.Message);
             return new Evaluation(test, champion.Version, null, $"champion version {champion.Version} cannot be scored: {e.Message.TrimEnd('.')}");
         }

@@ -81,6 +81,7 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
     public async Task<int> EncodeStagedAsync(FeatureSettings settings, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var comments = new List<(string Text, int[] InputIds)>();
         await using (var command = dataSource.CreateCommand(
             """

@@ -18,11 +18,22 @@ public sealed class ModelEvaluator(SnapshotExtractor snapshots, IArtifactStore s
         return ClassificationMetrics.Compute(probabilities, rows.Select(r => r.Label).ToArray(), scorer.Threshold);
     }
 
-    /// <summary>The key prefix of a model directory given as its s3:// address.</summary>
+    /// <summary>
+    /// The key prefix of a model directory given as its address <c>s3://bucket/key/</c> (as <see cref="IArtifactStore.Uri"/>
+    /// writes it: the key as it is, not URL-escaped).
+    /// </summary>
+    /// <exception cref="FormatException">Not such an address.</exception>
     public static string PrefixOf(string artifactUri)
     {
         ArgumentNullException.ThrowIfNull(artifactUri);
-        var path = new Uri(artifactUri).AbsolutePath.TrimStart('/');
+        const string Scheme = "s3://";
+        var slash = artifactUri.StartsWith(Scheme, StringComparison.Ordinal) ? artifactUri.IndexOf('/', Scheme.Length) : -1;
+        if (slash < 0 || slash == artifactUri.Length - 1)
+        {
+            throw new FormatException($"'{artifactUri}' is not an s3://bucket/key address.");
+        }
+
+        var path = artifactUri[(slash + 1)..];
         return path.EndsWith('/') ? path : path + "/";
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ToxicFunctions.Pipeline;
 
 /// <summary>Settings of the training pipeline (section <c>Pipeline</c>).</summary>
@@ -19,6 +21,7 @@ public sealed class PipelineOptions
     public string Experiment { get; set; } = "toxic-comments";
 
     /// <summary>Share of each class in the snapshot's test split.</summary>
+    [Range(0.01, 0.99)]
     public double TestFraction { get; set; } = 0.2;
 
     /// <summary>Seed of the snapshot's stratified test split.</summary>
@@ -31,5 +34,6 @@ public sealed class PipelineOptions
     public string EncodingSchedule { get; set; } = "0 * * * * *";
 
     /// <summary>Staged comments encoded per batch by that timer.</summary>
+    [Range(1, 100_000)]
     public int EncodingBatchSize { get; set; } = 1000;
 }

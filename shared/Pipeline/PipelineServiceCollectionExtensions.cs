@@ -10,7 +10,7 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>Adds the pipeline's services; they need the database, S3 client, tokenizer and training service registered beside them.</summary>
     public static IServiceCollection AddToxicPipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section));
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IArtifactStore, S3ArtifactStore>();
         services.AddSingleton<SnapshotExtractor>();

@@ -82,8 +82,10 @@ public sealed class PipelineTrainer(
 
             return new TrainedModel(runId, store.Uri(prefix), prefix, metadata.Metrics["holdout"]);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // A timeout inside a client (an OperationCanceledException not caused by this token) fails the run too; a
+            // cancelled activity is left to its retry.
             await tracker.FinishAsync(runId, e.Message, CancellationToken.None);
             throw;
         }

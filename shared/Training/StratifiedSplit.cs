@@ -29,7 +29,8 @@ public static class StratifiedSplit
 
     /// <summary>
     /// Splits rows into training and hold-out parts, the hold-out taking <paramref name="holdoutFraction"/> of each class
-    /// (rounded). Returns ascending row indices of both parts.
+    /// (rounded, but at least one and at most all but one of a class with two rows or more). Returns ascending row
+    /// indices of both parts.
     /// </summary>
     public static (int[] Train, int[] Holdout) Holdout(IReadOnlyList<byte> labels, double holdoutFraction, int seed)
     {
@@ -45,7 +46,9 @@ public static class StratifiedSplit
         {
             var rows = Enumerable.Range(0, labels.Count).Where(i => labels[i] == label).ToArray();
             random.Shuffle(rows);
-            holdout.AddRange(rows.Take((int)Math.Round(rows.Length * holdoutFraction)));
+            // A class with two rows or more has at least one on each side, so that both sides can be measured.
+            var take = (int)Math.Round(rows.Length * holdoutFraction);
+            holdout.AddRange(rows.Take(rows.Length < 2 ? take : Math.Clamp(take, 1, rows.Length - 1)));
         }
 
         var isHoldout = new bool[labels.Count];

@@ -14,9 +14,12 @@ public sealed class TestDatabase : IAsyncLifetime
 {
     private ServiceProvider? _services;
 
+    // A generous connect timeout: on a 2-core CI machine the test classes run in parallel with CPU-bound training,
+    // and one open once took longer than Npgsql's default 15 s.
     public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(TestSettings.PostgresConnectionString)
     {
         Database = $"toxic_test_{Guid.NewGuid():N}"[..30],
+        Timeout = 60,
     }.ConnectionString;
 
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("Not initialized.");

@@ -19,6 +19,21 @@ public sealed class StratifiedSplitTests
         Assert.NotEqual(holdout, StratifiedSplit.Holdout(s_labels, 0.2, seed: 8).Holdout);
     }
 
+    [Theory]
+    [InlineData(2, 0.2)] // round(0.4) = 0 would leave the class out of the hold-out
+    [InlineData(2, 0.8)] // round(1.6) = 2 would leave it out of training
+    [InlineData(3, 0.1)]
+    public void A_class_of_two_rows_or_more_is_on_both_sides(int positives, double fraction)
+    {
+        var labels = Enumerable.Range(0, 50).Select(i => i < positives ? (byte)1 : (byte)0).ToArray();
+
+        var (train, holdout) = StratifiedSplit.Holdout(labels, fraction, seed: 3);
+
+        Assert.Contains(holdout, i => labels[i] == 1);
+        Assert.Contains(train, i => labels[i] == 1);
+        Assert.Equal(50, train.Length + holdout.Length);
+    }
+
     [Fact]
     public void Folds_are_balanced_in_size_and_class_share()
     {
