@@ -225,8 +225,22 @@ shared_buffers = 1GB
 wal_buffers = 64MB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
+hba_file = '$PG_DATA/toxic_hba.conf'
 EOF
-  if ((EUID == 0)); then chown "$PG_OS_USER:" "$PG_DATA/toxic.conf"; fi
+  # Trust on loopback for the developer role, as initdb --auth=trust sets it; but the role the tests use to prove
+  # that the product sends passwords (toxic_password_auth, created by those tests) must give one.
+  cat >"$PG_DATA/toxic_hba.conf" <<EOF
+# Written by scripts/services.sh on each start.
+host  all          toxic_password_auth  127.0.0.1/32  scram-sha-256
+host  replication  toxic_password_auth  127.0.0.1/32  scram-sha-256
+local all          all                                trust
+host  all          all                  127.0.0.1/32  trust
+host  all          all                  ::1/128       trust
+local replication  all                                trust
+host  replication  all                  127.0.0.1/32  trust
+host  replication  all                  ::1/128       trust
+EOF
+  if ((EUID == 0)); then chown "$PG_OS_USER:" "$PG_DATA/toxic.conf" "$PG_DATA/toxic_hba.conf"; fi
   # No -l: pg_ctl's own messages and the server's output both go to the log.
   if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 60 start >>"$log" 2>&1 9>&-; then
     fail postgres "did not start" "$log"

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ToxicFunctions.Csv;
+using ToxicFunctions.Database;
 
 namespace ToxicFunctions.Bench;
 
@@ -34,7 +36,7 @@ internal static class CdcBenchmark
 
         var texts = await LoadTextsAsync(dataSource);
         var name = $"benchcdc{DateTime.UtcNow:HHmmss}";
-        using var host = StartLocalHost(dataSource.ConnectionString, name);
+        using var host = StartLocalHost(services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString, name);
         try
         {
             await WaitForRelayAsync(dataSource, $"slot_{name}");

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using ToxicFunctions.Database;
 using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Bench;
@@ -44,7 +46,7 @@ internal static class LargeObjectBenchmark
         // The toxic process reports its own peak resident memory (VmHWM) when it ends.
         var toxic = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "tools", "Toxic.Cli", "bin", "Release", "net10.0", "toxic.dll");
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.GetFullPath(toxic), "ingest", $"s3://{bucket}/{key}" }, RedirectStandardOutput = true };
-        start.Environment["Postgres__ConnectionString"] = dataSource.ConnectionString;
+        start.Environment["Postgres__ConnectionString"] = services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();

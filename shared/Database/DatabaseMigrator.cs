@@ -2,6 +2,7 @@ using System.Globalization;
 using DbUp;
 using DbUp.Engine.Output;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ToxicFunctions.Database;
@@ -11,14 +12,15 @@ namespace ToxicFunctions.Database;
 /// each once, recorded in <c>public.schemaversions</c>. DbUp does the journaling; an advisory lock keeps hosts that
 /// start together from migrating twice.
 /// </summary>
-public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IOptions<PostgresOptions> postgres, ILogger<DatabaseMigrator> logger)
 {
     private const long MigrationLockKey = 0x70786963_6d696772; // "toxicmigr"
 
     /// <summary>Creates the database if it does not exist, then applies pending migrations.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        var connectionString = dataSource.ConnectionString;
+        // The configured string, not dataSource.ConnectionString: Npgsql strips the password from the latter.
+        var connectionString = postgres.Value.ConnectionString;
         await EnsureDatabaseAsync(connectionString, cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

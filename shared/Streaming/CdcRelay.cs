@@ -8,6 +8,7 @@ using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
+using ToxicFunctions.Database;
 
 namespace ToxicFunctions.Streaming;
 
@@ -19,13 +20,16 @@ namespace ToxicFunctions.Streaming;
 /// resumes from there (events may repeat, never go missing); when nothing is in flight it confirms the server's latest
 /// position, so WAL does not pile up behind an idle slot.
 /// </summary>
-public sealed partial class CdcRelay(NpgsqlDataSource dataSource, IOptions<CdcOptions> options, IOptions<KafkaOptions> kafka, ILogger<CdcRelay> logger)
+public sealed partial class CdcRelay(
+    NpgsqlDataSource dataSource, IOptions<PostgresOptions> postgres, IOptions<CdcOptions> options, IOptions<KafkaOptions> kafka, ILogger<CdcRelay> logger)
 {
     /// <summary>Runs until cancelled or until Kafka rejects an event (then throws; running again resumes).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database
+        // The configured string, not dataSource.ConnectionString: Npgsql strips the password from the latter.
+        var connectionString = postgres.Value.ConnectionString;
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database
             ?? throw new InvalidOperationException("The Postgres connection string names no database.");
         var writer = new DebeziumEventWriter(settings.TopicPrefix, database, settings.IncludeSchema);
         var acknowledgements = new RelayAcknowledgements();
@@ -38,7 +42,7 @@ public sealed partial class CdcRelay(NpgsqlDataSource dataSource, IOptions<CdcOp
             Partitioner = Partitioner.Murmur2Random, // the Java client's default, which Debezium uses
         }).Build();
 
-        await using var replication = new LogicalReplicationConnection(dataSource.ConnectionString)
+        await using var replication = new LogicalReplicationConnection(connectionString)
         {
             WalReceiverStatusInterval = settings.StatusInterval,
         };
