@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ToxicFunctions.Csv;
 
 /// <summary>
@@ -14,6 +16,17 @@ public sealed class CommentCsvReader
 
     private const int MaxRawTextChars = 1 << 16;
 
+    // What the decoder puts in place of bytes that are not UTF-8: a noncharacter, so that it cannot be mistaken for
+    // text (U+FFFD, the usual replacement, also occurs in real comments).
+    private const char InvalidByteMark = '\uFFFF';
+
+    /// <summary>
+    /// The encoding to decode CSV bytes with: UTF-8 whose invalid bytes become a mark that rejects their row (as
+    /// "not valid UTF-8", with its line number) instead of slipping into the text as U+FFFD.
+    /// </summary>
+    public static Encoding Utf8 { get; } =
+        Encoding.GetEncoding("utf-8", EncoderFallback.ReplacementFallback, new DecoderReplacementFallback(InvalidByteMark.ToString()));
+
     private readonly CsvRecordReader _csv;
     private int _fieldCount = -1;
     private int _textIndex;
@@ -28,7 +41,7 @@ public sealed class CommentCsvReader
     public static async Task<(List<CommentRecord> Records, List<RejectedRecord> Rejected)> ReadFileAsync(
         string path, CancellationToken cancellationToken = default)
     {
-        using var text = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var text = new StreamReader(path, Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var reader = new CommentCsvReader(text);
         var records = new List<CommentRecord>();
         var rejected = new List<RejectedRecord>();
@@ -40,8 +53,8 @@ public sealed class CommentCsvReader
     }
 
     /// <summary>
-    /// Reads up to <paramref name="maxRecords"/> good records into <paramref name="records"/> and every rejection met on
-    /// the way into <paramref name="rejected"/>; returns false once the input is exhausted and nothing was read.
+    /// Reads up to <paramref name="maxRecords"/> records, the good ones into <paramref name="records"/> and the rejected
+    /// ones into <paramref name="rejected"/>; returns false once the input is exhausted and nothing was read.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
     public async ValueTask<bool> ReadAsync(
@@ -52,10 +65,11 @@ public sealed class CommentCsvReader
             await ReadHeaderAsync(cancellationToken);
         }
 
-        var any = false;
-        while (records.Count < maxRecords && await _csv.ReadAsync(cancellationToken))
+        // Rejections count too, so that a file whose every row is bad still comes in bounded batches.
+        var read = 0;
+        while (read < maxRecords && await _csv.ReadAsync(cancellationToken))
         {
-            any = true;
+            read++;
             CommentRecord? record = null;
             var reason = _csv.Error ?? Validate(out record);
             if (reason is null)
@@ -68,7 +82,7 @@ public sealed class CommentCsvReader
             }
         }
 
-        return any;
+        return read > 0;
     }
 
     private string? Validate(out CommentRecord? record)
@@ -106,6 +120,11 @@ public sealed class CommentCsvReader
             return $"{TextColumn} contains a NUL character";
         }
 
+        if (text.Contains(InvalidByteMark, StringComparison.Ordinal))
+        {
+            return $"{TextColumn} is not valid UTF-8";
+        }
+
         record = new CommentRecord(_csv.LineNumber, text, value);
         return null;
     }
@@ -134,6 +153,7 @@ public sealed class CommentCsvReader
         _fieldCount = names.Count;
     }
 
+    // Never between the two halves of a surrogate pair: a lone half is not text, and PostgreSQL's UTF-8 refuses it.
     private static string Truncate(string text, int max = MaxRawTextChars) =>
-        text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[max - 1]) ? max - 1 : max), "…");
 }

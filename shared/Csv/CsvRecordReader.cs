@@ -11,7 +11,7 @@ namespace ToxicFunctions.Csv;
 /// Records are read like a data reader: <see cref="ReadAsync"/> advances, then <see cref="Fields"/>,
 /// <see cref="Error"/> and <see cref="GetRawText"/> describe the current record until the next call.
 /// A quote inside an unquoted field is kept as a literal character, as Python's csv module does.
-/// Blank lines are skipped. Line numbers count line feeds, starting at 1.
+/// Blank lines are skipped. Line numbers count line ends (LF, CRLF or a lone CR, as old Mac exports write), starting at 1.
 /// </remarks>
 public sealed class CsvRecordReader
 {
@@ -38,6 +38,9 @@ public sealed class CsvRecordReader
     private int _fieldLength;
 
     private long _nextLine = 1;
+
+    // The input character just before _buffer[0], so that the LF of a CRLF split across reads still counts once.
+    private char _charBeforeBuffer = '\n';
     private string? _errorRawText;
 
     /// <summary>Creates a reader over <paramref name="reader"/>.</summary>
@@ -141,12 +144,8 @@ public sealed class CsvRecordReader
                         }
                         else if (c is '\n' or '\r')
                         {
+                            CountLineEnd(_position);
                             _position++;
-                            if (c == '\n')
-                            {
-                                _nextLine++;
-                            }
-
                             if (_fields.Count == 0)
                             {
                                 // A blank line: skip it, the record starts later.
@@ -179,19 +178,16 @@ public sealed class CsvRecordReader
                         }
 
                         AppendField(span[..run]);
-                        _position += run + 1;
                         if (span[run] == ',')
                         {
+                            _position += run + 1;
                             EndField();
                             state = State.FieldStart;
                             break;
                         }
 
-                        if (span[run] == '\n')
-                        {
-                            _nextLine++;
-                        }
-
+                        CountLineEnd(_position + run);
+                        _position += run + 1;
                         _recordEnd = _position - 1;
                         EndField();
                         return true;
@@ -199,7 +195,7 @@ public sealed class CsvRecordReader
 
                 case State.Quoted:
                     {
-                        var run = span.IndexOfAny('"', '\n');
+                        var run = span.IndexOfAny('"', '\n', '\r');
                         if (run < 0)
                         {
                             AppendField(span);
@@ -208,11 +204,11 @@ public sealed class CsvRecordReader
                         }
 
                         AppendField(span[..run]);
-                        _position += run + 1;
-                        if (span[run] == '\n')
+                        if (span[run] != '"')
                         {
-                            _nextLine++;
-                            AppendField("\n");
+                            CountLineEnd(_position + run);
+                            _position += run + 1;
+                            AppendField(span.Slice(run, 1));
                             if (_rawLength + _position - _recordStart > _maxRecordChars)
                             {
                                 return await RejectAsync($"record is longer than {_maxRecordChars} characters", cancellationToken);
@@ -220,6 +216,7 @@ public sealed class CsvRecordReader
                         }
                         else
                         {
+                            _position += run + 1;
                             state = State.QuoteInQuoted;
                         }
 
@@ -243,12 +240,8 @@ public sealed class CsvRecordReader
                         }
                         else if (c is '\n' or '\r')
                         {
+                            CountLineEnd(_position);
                             _position++;
-                            if (c == '\n')
-                            {
-                                _nextLine++;
-                            }
-
                             _recordEnd = _position - 1;
                             EndField();
                             return true;
@@ -267,8 +260,8 @@ public sealed class CsvRecordReader
     }
 
     /// <summary>
-    /// Turns the current record into a rejection of its first physical line and arranges for parsing to resume
-    /// on the line after it.
+    /// Turns the current record into a rejection of its first physical line and arranges for parsing to resume on the
+    /// line after it, so that a stray quote never swallows the rest of the file.
     /// </summary>
     private async ValueTask<bool> RejectAsync(string reason, CancellationToken cancellationToken)
     {
@@ -278,13 +271,15 @@ public sealed class CsvRecordReader
         Error = reason;
 
         var consumed = _raw.AsSpan(0, _rawLength);
-        var newline = consumed.IndexOf('\n');
+        var newline = consumed.IndexOfAny('\n', '\r');
         if (newline >= 0)
         {
-            _errorRawText = new string(TrimCarriageReturn(consumed[..newline]));
+            _errorRawText = new string(consumed[..newline]);
 
             // Parse again everything after the first line, then the unread rest of the buffer.
-            var rest = consumed[(newline + 1)..];
+            var restStart = consumed[newline] == '\r' && newline + 1 < consumed.Length && consumed[newline + 1] == '\n' ? newline + 2 : newline + 1;
+            _charBeforeBuffer = consumed[restStart - 1];
+            var rest = consumed[restStart..];
             var unread = _buffer.AsSpan(_position, _length - _position);
             var next = new char[Math.Max(BufferChars, rest.Length + unread.Length)];
             rest.CopyTo(next);
@@ -311,7 +306,7 @@ public sealed class CsvRecordReader
             }
 
             var span = _buffer.AsSpan(_position, _length - _position);
-            var end = span.IndexOf('\n');
+            var end = span.IndexOfAny('\n', '\r');
             var take = end < 0 ? span : span[..end];
             var room = _maxRecordChars - _rawLength;
             if (room > 0)
@@ -321,6 +316,7 @@ public sealed class CsvRecordReader
 
             if (end >= 0)
             {
+                // A CR ends the line here; the LF of a CRLF is then skipped as a blank line's.
                 _position += end + 1;
                 break;
             }
@@ -328,16 +324,27 @@ public sealed class CsvRecordReader
             _position = _length;
         }
 
-        _errorRawText = new string(TrimCarriageReturn(_raw.AsSpan(0, _rawLength)));
+        _errorRawText = new string(_raw.AsSpan(0, _rawLength));
         _nextLine = LineNumber + 1;
         return true;
     }
 
-    private static ReadOnlySpan<char> TrimCarriageReturn(ReadOnlySpan<char> line) =>
-        line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
+    // A CR, or an LF that does not end a CRLF, ends a line.
+    private void CountLineEnd(int index)
+    {
+        if (_buffer[index] == '\r' || (index > 0 ? _buffer[index - 1] : _charBeforeBuffer) != '\r')
+        {
+            _nextLine++;
+        }
+    }
 
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
+        if (_length > 0)
+        {
+            _charBeforeBuffer = _buffer[_length - 1];
+        }
+
         var read = await _reader.ReadAsync(_buffer.AsMemory(), cancellationToken);
         _position = 0;
         _length = read;

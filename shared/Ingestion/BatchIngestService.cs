@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -93,7 +92,7 @@ public sealed class BatchIngestService(
     {
         try
         {
-            using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+            using var text = new StreamReader(content, CommentCsvReader.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
             var csv = new CommentCsvReader(text, settings.MaxRecordChars);
             while (true)
             {

@@ -42,6 +42,69 @@ public sealed class CommentCsvReaderTests
         Assert.Equal("\"broken\"x,0", rejected[4].RawText);
     }
 
+    [Fact]
+    public async Task A_rejected_row_cut_for_length_keeps_whole_characters()
+    {
+        // The cut falls between the two UTF-16 halves of an emoji: a lone half is no text, and PostgreSQL refuses it.
+        var csv = $"comment_text,labels\n{new string('a', 65_535)}\U0001F600,2\n";
+        var (_, rejected) = await ReadAsync(csv);
+
+        var raw = Assert.Single(rejected).RawText;
+        Assert.True(raw.Length <= 65_537);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (char.IsHighSurrogate(raw[i]))
+            {
+                Assert.True(i + 1 < raw.Length && char.IsLowSurrogate(raw[++i]), $"a lone high surrogate at {i}");
+            }
+            else
+            {
+                Assert.False(char.IsLowSurrogate(raw[i]), $"a lone low surrogate at {i}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Rows_of_bytes_that_are_not_utf8_are_rejected_with_their_line_and_the_rest_loads()
+    {
+        // "café" written by a Windows-1252 editor: the é is the single byte E9.
+        byte[] bytes = [.. "comment_text,labels\nok,0\ncaf"u8, 0xE9, .. ",1\nthanks,0\n"u8];
+        using var text = new StreamReader(new MemoryStream(bytes), CommentCsvReader.Utf8);
+        var reader = new CommentCsvReader(text);
+        var records = new List<CommentRecord>();
+        var rejected = new List<RejectedRecord>();
+        while (await reader.ReadAsync(records, rejected, 100))
+        {
+        }
+
+        Assert.Equal(["ok", "thanks"], records.Select(r => r.Text));
+        var bad = Assert.Single(rejected);
+        Assert.Equal(3, bad.LineNumber);
+        Assert.Contains("not valid UTF-8", bad.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_of_rejected_rows_comes_in_bounded_batches()
+    {
+        var csv = "comment_text,labels\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"row {i},0.0\n"));
+        var reader = new CommentCsvReader(new StringReader(csv));
+        var batches = new List<int>();
+        while (true)
+        {
+            var records = new List<CommentRecord>();
+            var rejected = new List<RejectedRecord>();
+            if (!await reader.ReadAsync(records, rejected, 256))
+            {
+                break;
+            }
+
+            Assert.Empty(records);
+            batches.Add(rejected.Count);
+        }
+
+        Assert.Equal([256, 256, 256, 232], batches);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("text,label\nx,1\n")]

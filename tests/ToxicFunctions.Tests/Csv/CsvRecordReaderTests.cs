@@ -80,6 +80,23 @@ public sealed class CsvRecordReaderTests
         Assert.Equal(["third", "1"], rows[3].Fields);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Lone_carriage_returns_and_mixed_line_ends_each_end_one_line(int chunk)
+    {
+        // Old Mac exports end lines with CR alone; files stitched together mix CR, LF and CRLF.
+        var rows = await ReadAllAsync("h,l\r\na,0\rb,1\nc,0\r\n\"q\rx\",1\rd,0\r\"broken\rz,1\r", chunk: chunk);
+
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 7L, 8L, 9L], rows.Select(r => r.Line));
+        Assert.Equal(["q\rx", "1"], rows[4].Fields);
+        Assert.Equal(["d", "0"], rows[5].Fields);
+        Assert.NotNull(rows[6].Error);
+        Assert.Equal("\"broken", rows[6].Raw);
+        Assert.Equal(["z", "1"], rows[7].Fields);
+    }
+
     [Fact]
     public async Task A_runaway_quote_is_cut_at_its_first_line_when_a_later_quote_breaks_it()
     {
