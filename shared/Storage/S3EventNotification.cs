@@ -22,8 +22,18 @@ public sealed class S3EventNotification
     {
         var notification = JsonSerializer.Deserialize<S3EventNotification>(json, s_json)
             ?? throw new JsonException("The body is empty or null.");
+        if (notification.Records is null)
+        {
+            throw new JsonException("Records is null; expected an array of event records.");
+        }
+
         foreach (var record in notification.Records)
         {
+            if (record is null)
+            {
+                throw new JsonException("An event record is null.");
+            }
+
             if (string.IsNullOrEmpty(record.S3?.Bucket?.Name) || string.IsNullOrEmpty(record.S3.Object?.Key))
             {
                 throw new JsonException("An event record lacks s3.bucket.name or s3.object.key.");

@@ -83,6 +83,13 @@ public sealed class S3IngestTests(TestDatabase database) : IClassFixture<TestDat
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
         Assert.Contains("bucket", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        foreach (var body in new[] { "{\"Records\": null}", "{\"Records\": [null]}", "null" })
+        {
+            using var other = await http.PostAsync("api/s3/events", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.True(other.StatusCode == HttpStatusCode.BadRequest, $"{body}: {other.StatusCode}");
+            Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     [Fact]
