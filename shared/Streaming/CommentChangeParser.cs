@@ -70,7 +70,7 @@ public static class CommentChangeParser
             }
 
             var committedAt = source.TryGetProperty("ts_ms", out var ts) && ts.TryGetInt64(out var ms)
-                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                ? CommitTime(ms)
                 : throw new StreamEventException("source.ts_ms is missing");
 
             if (op == "d")
@@ -90,6 +90,11 @@ public static class CommentChangeParser
             }
 
             var text = RequiredString(after, "comment_text");
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new StreamEventException("comment_text contains a NUL character, which PostgreSQL text cannot hold");
+            }
+
             var label = Required(after, "labels", JsonValueKind.Number);
             if (!label.TryGetInt16(out var value) || value is not (0 or 1))
             {
@@ -134,5 +139,28 @@ public static class CommentChangeParser
             ? value
             : throw new StreamEventException($"'{name}' is missing or not a {kind}");
 
-    private static string RequiredString(JsonElement element, string name) => Required(element, name, JsonValueKind.String).GetString()!;
+    private static string RequiredString(JsonElement element, string name)
+    {
+        try
+        {
+            return Required(element, name, JsonValueKind.String).GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            // JSON can escape a lone surrogate ("\ud800"), which is no text.
+            throw new StreamEventException($"'{name}' is not valid UTF-16 text: {e.Message}", e);
+        }
+    }
+
+    private static DateTimeOffset CommitTime(long unixMilliseconds)
+    {
+        try
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new StreamEventException($"source.ts_ms {unixMilliseconds} is not a time", e);
+        }
+    }
 }

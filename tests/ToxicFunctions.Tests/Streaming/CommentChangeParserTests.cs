@@ -102,6 +102,9 @@ public sealed class CommentChangeParserTests
     [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"x","labels":1,"severity":3}}""", "unknown column 'severity'")]
     [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"x","labels":2}}""", "0 or 1")]
     [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"nope","comment_text":"x","labels":1}}""", "uuid")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":9999999999999999},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"x","labels":1}}""", "is not a time")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"\ud800","labels":1}}""", "not valid UTF-16")]
+    [InlineData("""{"op":"c","source":{"schema":"source","table":"comments","lsn":1,"ts_ms":1},"after":{"id":"0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e","comment_text":"a\u0000b","labels":1}}""", "NUL")]
     public void Rejects_what_is_not_a_comment_change(string value, string reason)
     {
         var error = Assert.Throws<StreamEventException>(() => CommentChangeParser.Parse(Message(value)));
