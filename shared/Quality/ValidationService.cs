@@ -51,10 +51,19 @@ public sealed class ValidationService(
             reports.Uri(runId, ReportFormat.Json),
             reports.Uri(runId, ReportFormat.Html),
             evaluated);
-        await Task.WhenAll(
-            reports.PutAsync(runId, ReportFormat.Json, report.ToJson(), cancellationToken),
-            reports.PutAsync(runId, ReportFormat.Html, HtmlReportRenderer.Render(report), cancellationToken));
-        await results.CompleteAsync(report, cancellationToken);
+        try
+        {
+            await Task.WhenAll(
+                reports.PutAsync(runId, ReportFormat.Json, report.ToJson(), cancellationToken),
+                reports.PutAsync(runId, ReportFormat.Html, HtmlReportRenderer.Render(report), cancellationToken));
+            await results.CompleteAsync(report, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // A run whose report cannot be stored (or that was cancelled here) is failed, not left running.
+            await results.FailAsync(runId, $"the report could not be stored: {e.Message}", CancellationToken.None);
+            throw;
+        }
         logger.LogInformation(
             "Validation {RunId} of suite {Suite}: {Status} ({Errors} error, {Warnings} warn failures); report {Report}",
             runId, report.Suite, report.Status, report.FailedErrors, report.FailedWarnings, report.ReportHtmlUri);

@@ -1,4 +1,5 @@
 using Amazon.S3;
+using Moq;
 using ToxicFunctions.Quality;
 using ToxicFunctions.Tests.Infrastructure;
 using static ToxicFunctions.Tests.Infrastructure.StagingRows;
@@ -110,6 +111,28 @@ public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixtur
         Assert.Equal($"s3://reports/validations/{report.RunId}/index.html", report.ReportHtmlUri);
         using var stored = await database.Get<IAmazonS3>().GetObjectAsync("reports", $"validations/{report.RunId}/report.json");
         Assert.Equal("application/json", stored.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task A_run_whose_report_cannot_be_stored_is_recorded_as_an_error_not_left_running()
+    {
+        // Fault injection: the object store refuses every write.
+        var s3 = new Mock<IAmazonS3>();
+        s3.Setup(c => c.PutObjectAsync(It.IsAny<Amazon.S3.Model.PutObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonS3Exception("service unavailable") { StatusCode = System.Net.HttpStatusCode.ServiceUnavailable });
+        var service = new ValidationService(
+            database.DataSource,
+            database.Get<ValidationResultStore>(),
+            new ValidationReportStore(s3.Object, database.Get<Microsoft.Extensions.Options.IOptions<QualityReportOptions>>()),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ValidationService>.Instance);
+        var suite = SuiteLoader.Parse(
+            """{ "name": "unstored", "table": "staging.loads", "key": "load_id", "expectations": [ { "id": "a", "type": "row_count", "min": 1 } ] }"""u8.ToArray(), "test");
+
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => service.RunAsync(suite));
+
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE suite_name = 'unstored' AND status = 'running'"));
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE suite_name = 'unstored' AND status = 'error'"));
     }
 
     [Fact]
