@@ -225,6 +225,9 @@ shared_buffers = 1GB
 wal_buffers = 64MB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
+# A replication slot nobody reads (a stopped relay, a benchmark's) keeps WAL from being recycled: cap what one may
+# hold, so that it cannot fill the disk (an over-cap slot is invalidated; its relay then says so and must re-snapshot).
+max_slot_wal_keep_size = 16GB
 hba_file = '$PG_DATA/toxic_hba.conf'
 EOF
   # Trust on loopback for the developer role, as initdb --auth=trust sets it; but the role the tests use to prove
@@ -322,6 +325,8 @@ osd_pool_default_pg_autoscale_mode = off
 mon_allow_pool_size_one = true
 mon_warn_on_pool_no_redundancy = false
 mon_data_avail_warn = 5
+# The mon keeps a few MB here (objects live in memory): do not refuse to start on a disk that is 95% full.
+mon_data_avail_crit = 1
 mon_allow_pool_delete = true
 osd_crush_chooseleaf_type = 0
 # Speed: map updates every 10 ms instead of 1 s (start 11.8 s -> ~1.2 s).
