@@ -3,12 +3,24 @@ namespace ToxicFunctions.Streaming;
 /// <summary>A change of one source comment, read from a Debezium envelope.</summary>
 /// <param name="SourceId">The comment's primary key.</param>
 /// <param name="Op">c (create), u (update), d (delete) or r (snapshot read).</param>
-/// <param name="Lsn">The WAL position of the change: a later change of the same comment has a higher one.</param>
+/// <param name="Lsn">The WAL position of the change.</param>
 /// <param name="CommittedAt">When the source transaction committed.</param>
 /// <param name="Text">The comment text after the change (null for a delete).</param>
 /// <param name="Label">The label after the change (null for a delete).</param>
-public sealed record CommentChange(Guid SourceId, char Op, ulong Lsn, DateTimeOffset CommittedAt, string? Text, short? Label)
+/// <param name="CommitLsn">
+/// The WAL position of the source transaction's commit (Debezium's <c>source.sequence</c>, first element), or
+/// <paramref name="Lsn"/> when the event does not say. Changes apply in (commit, change) position order: a transaction
+/// that began before the relay's snapshot point and committed after it has changes below that point, yet is newer.
+/// </param>
+public sealed record CommentChange(Guid SourceId, char Op, ulong Lsn, DateTimeOffset CommittedAt, string? Text, short? Label, ulong CommitLsn)
 {
     /// <summary>Whether the change removes the comment.</summary>
     public bool IsDelete => Op == 'd';
+
+    /// <summary>Whether this change comes after <paramref name="other"/> in (commit, change) position order.</summary>
+    public bool IsAfter(CommentChange other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return CommitLsn != other.CommitLsn ? CommitLsn > other.CommitLsn : Lsn > other.Lsn;
+    }
 }

@@ -73,10 +73,11 @@ public static class CommentChangeParser
                 ? CommitTime(ms)
                 : throw new StreamEventException("source.ts_ms is missing");
 
+            var commitPosition = CommitPosition(source) ?? position;
             if (op == "d")
             {
                 var before = envelope.TryGetProperty("before", out var b) && b.ValueKind == JsonValueKind.Object ? b : KeyOf(message);
-                return new CommentChange(Id(before), 'd', position, committedAt, null, null);
+                return new CommentChange(Id(before), 'd', position, committedAt, null, null, commitPosition);
             }
 
             var after = Required(envelope, "after", JsonValueKind.Object);
@@ -101,7 +102,7 @@ public static class CommentChangeParser
                 throw new StreamEventException($"labels must be 0 or 1, found {label.GetRawText()}");
             }
 
-            return new CommentChange(Id(after), op[0], position, committedAt, text, value);
+            return new CommentChange(Id(after), op[0], position, committedAt, text, value, commitPosition);
         }
     }
 
@@ -149,6 +150,30 @@ public static class CommentChangeParser
         {
             // JSON can escape a lone surrogate ("\ud800"), which is no text.
             throw new StreamEventException($"'{name}' is not valid UTF-16 text: {e.Message}", e);
+        }
+    }
+
+    // Debezium's source.sequence: a string holding a JSON array ["<commit lsn>", "<lsn>"] of decimal LSNs (either
+    // may be null). A missing or unreadable one leaves the order to source.lsn.
+    private static ulong? CommitPosition(JsonElement source)
+    {
+        if (!source.TryGetProperty("sequence", out var sequence) || sequence.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var pair = JsonDocument.Parse(sequence.GetString()!);
+            return pair.RootElement.ValueKind == JsonValueKind.Array && pair.RootElement.GetArrayLength() == 2
+                && pair.RootElement[0].ValueKind == JsonValueKind.String
+                && ulong.TryParse(pair.RootElement[0].GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var commit)
+                ? commit
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
         }
     }
 

@@ -9,8 +9,8 @@ namespace ToxicFunctions.Streaming;
 /// Applies a batch of change events of source.comments to <c>staging.stream_comments</c>: creates, updates and
 /// snapshot reads are tokenized and upserted, deletes leave a tombstone row, Kafka tombstones are skipped, and an event
 /// that cannot be read goes to <c>staging.stream_dead_letters</c> while the rest of the batch proceeds. A row only
-/// moves forward: an event whose WAL position is not newer than the stored one changes nothing, so redelivered,
-/// repeated and out-of-order events are harmless. The whole batch commits in one transaction.
+/// moves forward: an event whose (commit, change) WAL position is not newer than the stored one changes nothing, so
+/// redelivered, repeated and out-of-order events are harmless. The whole batch commits in one transaction.
 /// </summary>
 public sealed class StreamChangeApplier(NpgsqlDataSource dataSource, WordPieceTokenizer tokenizer, ILogger<StreamChangeApplier> logger)
 {
@@ -18,18 +18,19 @@ public sealed class StreamChangeApplier(NpgsqlDataSource dataSource, WordPieceTo
         """
         CREATE TEMP TABLE IF NOT EXISTS stream_batch (
             source_id uuid, comment_text text, labels smallint, input_ids integer[], deleted boolean,
-            source_lsn pg_lsn, source_ts timestamptz, op char(1)) ON COMMIT DELETE ROWS
+            source_lsn pg_lsn, source_commit_lsn pg_lsn, source_ts timestamptz, op char(1)) ON COMMIT DELETE ROWS
         """;
 
     private const string Upsert =
         """
-        INSERT INTO staging.stream_comments AS s (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_ts, op)
-        SELECT source_id, comment_text, labels, input_ids, deleted, source_lsn, source_ts, op FROM stream_batch
+        INSERT INTO staging.stream_comments AS s
+            (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op)
+        SELECT source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op FROM stream_batch
         ON CONFLICT (source_id) DO UPDATE SET
             comment_text = EXCLUDED.comment_text, labels = EXCLUDED.labels, input_ids = EXCLUDED.input_ids,
-            deleted = EXCLUDED.deleted, source_lsn = EXCLUDED.source_lsn, source_ts = EXCLUDED.source_ts,
-            op = EXCLUDED.op, updated_at = now()
-        WHERE s.source_lsn < EXCLUDED.source_lsn
+            deleted = EXCLUDED.deleted, source_lsn = EXCLUDED.source_lsn, source_commit_lsn = EXCLUDED.source_commit_lsn,
+            source_ts = EXCLUDED.source_ts, op = EXCLUDED.op, updated_at = now()
+        WHERE (coalesce(s.source_commit_lsn, s.source_lsn), s.source_lsn) < (EXCLUDED.source_commit_lsn, EXCLUDED.source_lsn)
         """;
 
     private const string DeadLetter =
@@ -53,7 +54,7 @@ public sealed class StreamChangeApplier(NpgsqlDataSource dataSource, WordPieceTo
                 {
                     tombstones++;
                 }
-                else if (!latest.TryGetValue(change.SourceId, out var seen) || seen.Lsn < change.Lsn)
+                else if (!latest.TryGetValue(change.SourceId, out var seen) || change.IsAfter(seen))
                 {
                     latest[change.SourceId] = change;
                 }
@@ -106,7 +107,7 @@ public sealed class StreamChangeApplier(NpgsqlDataSource dataSource, WordPieceTo
     private static async Task CopyAsync(NpgsqlConnection connection, CommentChange[] changes, int[][] ids, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY stream_batch (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_ts, op) FROM STDIN (FORMAT BINARY)",
+            "COPY stream_batch (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op) FROM STDIN (FORMAT BINARY)",
             cancellationToken);
         for (var i = 0; i < changes.Length; i++)
         {
@@ -121,13 +122,14 @@ public sealed class StreamChangeApplier(NpgsqlDataSource dataSource, WordPieceTo
             }
             else
             {
-                await importer.WriteAsync(change.Text!.Replace('\0', '\uFFFD'), NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(change.Text!, NpgsqlDbType.Text, cancellationToken);
                 await importer.WriteAsync(change.Label!.Value, NpgsqlDbType.Smallint, cancellationToken);
                 await importer.WriteAsync(ids[i], NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
             }
 
             await importer.WriteAsync(change.IsDelete, NpgsqlDbType.Boolean, cancellationToken);
             await importer.WriteAsync(new NpgsqlLogSequenceNumber(change.Lsn), NpgsqlDbType.PgLsn, cancellationToken);
+            await importer.WriteAsync(new NpgsqlLogSequenceNumber(change.CommitLsn), NpgsqlDbType.PgLsn, cancellationToken);
             await importer.WriteAsync(change.CommittedAt, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(change.Op.ToString(), NpgsqlDbType.Char, cancellationToken);
         }

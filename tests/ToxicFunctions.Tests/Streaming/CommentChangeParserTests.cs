@@ -31,7 +31,7 @@ public sealed class CommentChangeParserTests
 
         var change = CommentChangeParser.Parse(new StreamMessage("t", 0, 1, writer.Key(s_comments, Row("x", "1")), value))!;
 
-        Assert.Equal(new CommentChange(s_id, 'u', 1234, source.CommittedAt, "new \"text\"\nline", 1), change);
+        Assert.Equal(new CommentChange(s_id, 'u', 1234, source.CommittedAt, "new \"text\"\nline", 1, 1300), change);
         using var key = JsonDocument.Parse(writer.Key(s_comments, Row("x", "1")));
         var payload = includeSchema ? key.RootElement.GetProperty("payload") : key.RootElement;
         Assert.Equal(s_id.ToString(), payload.GetProperty("id").GetString());
