@@ -82,6 +82,11 @@ internal static class ScoreCommand
         {
             return (null, $"invalid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // The JSON string escapes a lone surrogate ("\ud800"): valid JSON, but no text.
+            return (null, $"\"text\" is not valid UTF-16 text: {e.Message}");
+        }
     }
 
     private static async Task<int> FlushAsync(ToxicScorer scorer, List<(int Line, string? Text, string? Error)> batch, TextWriter output, TextWriter errors)

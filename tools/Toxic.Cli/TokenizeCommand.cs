@@ -53,6 +53,11 @@ internal static class TokenizeCommand
             {
                 error = $"invalid JSON: {e.Message}";
             }
+            catch (InvalidOperationException e)
+            {
+                // The JSON string escapes a lone surrogate ("\ud800"): valid JSON, but no text.
+                error = $"\"text\" is not valid UTF-16 text: {e.Message}";
+            }
 
             if (text is not null)
             {

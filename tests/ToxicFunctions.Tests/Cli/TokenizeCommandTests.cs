@@ -34,10 +34,11 @@ public sealed class TokenizeCommandTests
     [Fact]
     public async Task A_bad_line_gets_an_error_line_in_its_place_and_exit_code_1()
     {
-        var (exitCode, lines, errors) = await RunAsync("{\"text\": \"fine\"}\nnot json\n{\"txt\": 1}\n{\"text\": \"also fine\"}\n");
+        var (exitCode, lines, errors) = await RunAsync("{\"text\": \"fine\"}\nnot json\n{\"txt\": 1}\n{\"text\": \"also fine\"}\n{\"text\": \"\\ud800\"}\n");
 
         Assert.Equal(1, exitCode);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(5, lines.Length);
+        Assert.Equal(5, JsonDocument.Parse(lines[4]).RootElement.GetProperty("line").GetInt32());
         Assert.True(JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("input_ids", out _));
         Assert.Equal(2, JsonDocument.Parse(lines[1]).RootElement.GetProperty("line").GetInt32());
         Assert.Contains("invalid JSON", JsonDocument.Parse(lines[1]).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);

@@ -74,15 +74,19 @@ public sealed class TrainCliTests : IDisposable
         var model = Path.Combine(_work.FullName, "model");
         Assert.Equal(0, (await RunAsync("", "train", "--data", csv, "--out", model)).ExitCode);
 
-        var (exitCode, output, errors) = await RunAsync("{\"text\": \"fine\"}\nnot json\n{\"txt\": 1}\n{\"text\": \"also fine\"}\n", "score", "--model", model);
+        // Line 5 is valid JSON whose string escapes a lone surrogate: no text, so an error line too.
+        var (exitCode, output, errors) = await RunAsync(
+            "{\"text\": \"fine\"}\nnot json\n{\"txt\": 1}\n{\"text\": \"also fine\"}\n{\"text\": \"\\ud800\"}\n{\"text\": \"last\"}\n", "score", "--model", model);
 
         Assert.Equal(1, exitCode);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(6, lines.Length);
         Assert.True(JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("probability", out _));
         Assert.Equal(2, JsonDocument.Parse(lines[1]).RootElement.GetProperty("line").GetInt32());
         Assert.Equal(3, JsonDocument.Parse(lines[2]).RootElement.GetProperty("line").GetInt32());
         Assert.True(JsonDocument.Parse(lines[3]).RootElement.TryGetProperty("probability", out _));
+        Assert.Equal(5, JsonDocument.Parse(lines[4]).RootElement.GetProperty("line").GetInt32());
+        Assert.True(JsonDocument.Parse(lines[5]).RootElement.TryGetProperty("probability", out _));
         Assert.Contains("line 2:", errors, StringComparison.Ordinal);
     }
 
