@@ -52,7 +52,7 @@ public static class TrainBenchmark
         var script = Path.Combine(repo, "bench", "sklearn_train.py");
         var (records, _) = await CommentCsvReader.ReadFileAsync(sample);
         var labels = records.Select(r => (byte)r.Label).ToArray();
-        var (train, holdout) = StratifiedSplit.Holdout(labels, HoldoutFraction, Seed);
+        var (train, holdout) = StratifiedSplit.Holdout(labels, HoldoutFraction, Seed, records.Select(r => r.Text).ToArray());
 
         var work = Directory.CreateTempSubdirectory("toxic-train-bench-");
         try
@@ -128,7 +128,7 @@ public static class TrainBenchmark
 
         var table = StaticEmbeddingTable.MiniLm;
         var trainer = new ToxicTrainer(featurizer, table);
-        var fold = StratifiedSplit.Folds(labels, Folds, Seed);
+        var fold = StratifiedSplit.Folds(labels, Folds, Seed, records.Select(r => r.Text).ToArray());
         var aucs = new List<double>();
         var f1s = new List<double>();
         for (var f = 0; f < Folds; f++)

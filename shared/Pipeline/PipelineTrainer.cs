@@ -60,7 +60,7 @@ public sealed class PipelineTrainer(
                 ? (await encodings.GetOrComputeAsync(request.Features, rows.Select(r => (r.Text, r.InputIds)).ToArray(), cancellationToken)).Features
                 : null;
             var examples = rows.Select((r, i) => new TrainingExample(r.Text, r.Label, r.InputIds, kept?[i])).ToArray();
-            var (_, holdout) = StratifiedSplit.Holdout(examples.Select(e => e.Label).ToArray(), request.HoldoutFraction, request.Seed);
+            var (_, holdout) = StratifiedSplit.Holdout(examples.Select(e => e.Label).ToArray(), request.HoldoutFraction, request.Seed, examples.Select(e => e.Text).ToArray());
             if (!holdout.SequenceEqual(Enumerable.Range(0, rows.Count).Where(i => rows[i].Split == SnapshotRow.Test)))
             {
                 throw new InvalidDataException($"Snapshot {snapshotSha256}: its test rows are not the split its manifest names.");

@@ -38,7 +38,7 @@ public sealed class SnapshotExtractor(NpgsqlDataSource dataSource, IArtifactStor
                 $"production.comments holds {labels.Length} comments, {positives} toxic: a snapshot needs at least two of each class.");
         }
 
-        var (_, test) = StratifiedSplit.Holdout(labels, testFraction, seed);
+        var (_, test) = StratifiedSplit.Holdout(labels, testFraction, seed, rows.Select(r => r.Text).ToArray());
         var isTest = new bool[rows.Count];
         foreach (var row in test)
         {

@@ -41,7 +41,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
         }
 
         var (train, holdout) = request.HoldoutFraction > 0
-            ? StratifiedSplit.Holdout(labels, request.HoldoutFraction, request.Seed)
+            ? StratifiedSplit.Holdout(labels, request.HoldoutFraction, request.Seed, examples.Select(e => e.Text).ToArray())
             : (Enumerable.Range(0, labels.Length).ToArray(), []);
         var table = StaticEmbeddingTable.MiniLm;
         var model = new ToxicTrainer(featurizer, table).Train(

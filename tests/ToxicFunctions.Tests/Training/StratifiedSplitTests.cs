@@ -35,6 +35,30 @@ public sealed class StratifiedSplitTests
     }
 
     [Fact]
+    public void Copies_of_a_text_stay_on_one_side_and_distinct_texts_split_as_without_texts()
+    {
+        // Every comment twice (a re-exported file): copies must never be both trained on and measured on.
+        var texts = Enumerable.Range(0, 1000).Select(i => $"comment {i % 500}").ToArray();
+        var labels = texts.Select(t => int.Parse(t[8..], System.Globalization.CultureInfo.InvariantCulture) % 10 == 0 ? (byte)1 : (byte)0).ToArray();
+
+        var (train, holdout) = StratifiedSplit.Holdout(labels, 0.2, seed: 7, texts);
+        var folds = StratifiedSplit.Folds(labels, 5, seed: 7, texts);
+
+        Assert.Empty(train.Select(i => texts[i]).Intersect(holdout.Select(i => texts[i])));
+        Assert.Equal(200, holdout.Length);
+        Assert.Equal(20, holdout.Count(i => labels[i] == 1));
+        Assert.All(Enumerable.Range(0, 500), i => Assert.Equal(folds[i], folds[i + 500]));
+
+        // Without copies, the texts change nothing.
+        var distinct = Enumerable.Range(0, s_labels.Length).Select(i => $"text {i}").ToArray();
+        var (plainTrain, plainHoldout) = StratifiedSplit.Holdout(s_labels, 0.2, seed: 7);
+        var (textTrain, textHoldout) = StratifiedSplit.Holdout(s_labels, 0.2, seed: 7, distinct);
+        Assert.Equal(plainTrain, textTrain);
+        Assert.Equal(plainHoldout, textHoldout);
+        Assert.Equal(StratifiedSplit.Folds(s_labels, 5, seed: 1), StratifiedSplit.Folds(s_labels, 5, seed: 1, distinct));
+    }
+
+    [Fact]
     public void Folds_are_balanced_in_size_and_class_share()
     {
         var folds = StratifiedSplit.Folds(s_labels, 5, seed: 1);
