@@ -92,8 +92,15 @@ public sealed class CommentFeaturizer
 
     private SparseCounts CharNgrams(string text)
     {
-        var span = (_settings.CharMaxN - _settings.CharMinN + 1);
-        var buckets = ArrayPool<int>.Shared.Rent(Math.Max(1, span * (3 * text.Length + 2)));
+        // The padded words hold at most 2 * length + 1 characters, so each n yields at most 2 * length + 2 n-grams.
+        var span = _settings.CharMaxN - _settings.CharMinN + 1;
+        var capacity = span * ((2L * text.Length) + 2);
+        if (capacity > Array.MaxLength)
+        {
+            throw new ArgumentException($"A comment of {text.Length} characters is too long to featurize.", nameof(text));
+        }
+
+        var buckets = ArrayPool<int>.Shared.Rent((int)capacity);
         var padded = ArrayPool<char>.Shared.Rent(text.Length + 2);
         try
         {

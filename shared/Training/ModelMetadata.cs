@@ -72,5 +72,15 @@ public sealed record ModelMetadata
 
         /// <summary>The graph output.</summary>
         public string Output { get; init; } = "probability float[N]";
+
+        /// <summary>The description of the graph <see cref="OnnxGraphBuilder"/> writes for <paramref name="features"/>.</summary>
+        public static OnnxDescription For(FeatureSettings features)
+        {
+            ArgumentNullException.ThrowIfNull(features);
+            var description = new OnnxDescription();
+            return features.UsesEncoder
+                ? description with { Inputs = [.. description.Inputs, $"{EncoderGraph.IdsInput} int64[N,S]", $"{EncoderGraph.MaskInput} int64[N,S]"] }
+                : description;
+        }
     }
 }

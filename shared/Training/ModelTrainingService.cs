@@ -64,6 +64,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
         {
             Threshold = threshold,
             Features = request.Features,
+            Onnx = ModelMetadata.OnnxDescription.For(request.Features),
             Trainer = request.Trainer,
             Seed = request.Seed,
             TrainingRows = train.Length,

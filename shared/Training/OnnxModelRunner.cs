@@ -11,6 +11,7 @@ public sealed class OnnxModelRunner : IDisposable
 {
     private const int MaxBatch = 256;
     private const int MaxPaddedTokens = 1 << 15;
+    private const int MaxPaddedEntries = 1 << 20;
 
     private readonly InferenceSession _session;
     private readonly int? _encoderMaxTokens;
@@ -43,17 +44,23 @@ public sealed class OnnxModelRunner : IDisposable
         var start = 0;
         while (start < features.Length)
         {
+            // Every input is padded to its longest row in the batch: bound the tokens and the n-gram entries alike, so
+            // that one very long comment cannot blow up the memory of a batch of short ones.
             var end = start;
             var longest = 0;
+            var widest = 0;
             while (end < features.Length && end - start < MaxBatch)
             {
                 var length = features[end].TokenIds.Length;
-                if (end > start && Math.Max(longest, length) * (end - start + 1) > MaxPaddedTokens)
+                var width = Math.Max(features[end].Words.Indices.Length, features[end].Chars.Indices.Length);
+                var rows = end - start + 1;
+                if (end > start && (Math.Max(longest, length) * rows > MaxPaddedTokens || (long)Math.Max(widest, width) * rows > MaxPaddedEntries))
                 {
                     break;
                 }
 
                 longest = Math.Max(longest, length);
+                widest = Math.Max(widest, width);
                 end++;
             }
 

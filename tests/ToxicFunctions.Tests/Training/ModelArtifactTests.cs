@@ -74,6 +74,12 @@ public sealed class ModelArtifactTests : IDisposable
 
         Assert.Contains(probabilities, p => p > 0.5);
         Assert.Contains(probabilities, p => p < 0.5);
+
+        // The metadata names exactly the graph's inputs.
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(OnnxGraphBuilder.Build(model, table));
+        Assert.Equal(
+            session.InputMetadata.Keys.Order(StringComparer.Ordinal),
+            ModelMetadata.OnnxDescription.For(settings).Inputs.Select(i => i.Split(' ')[0]).Order(StringComparer.Ordinal));
     }
 
     [Fact]
