@@ -35,6 +35,14 @@ public sealed class ToxicScorer : IDisposable
         }
 
         var model = await File.ReadAllBytesAsync(Path.Combine(directory, metadata.Onnx.File), cancellationToken);
+
+        // A training run interrupted after writing the graph leaves it beside the previous run's metadata: refuse the pair.
+        if (!string.IsNullOrEmpty(metadata.ModelSha256)
+            && !string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model)), metadata.ModelSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{directory}: {metadata.Onnx.File} is not the model its metadata describes (SHA-256 differs).");
+        }
+
         return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), new OnnxModelRunner(model));
     }
 

@@ -39,7 +39,7 @@ internal static class EvaluateCommand
         {
             scorer = await ToxicScorer.LoadAsync(modelDirectory, WordPieceTokenizer.DistilBertBaseUncased, cancellationToken);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             await errors.WriteLineAsync(e.Message);
             return 1;

@@ -75,6 +75,11 @@ internal static class TrainCommand
             await errors.WriteLineAsync($"{dataPath}: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await errors.WriteLineAsync($"{outputDirectory}: {e.Message}");
+            return 1;
+        }
 
         await output.WriteLineAsync(
             $"trained on {metadata.TrainingRows} comments ({metadata.TrainingPositives} toxic) in {stopwatch.Elapsed.TotalSeconds:F1} s -> {outputDirectory}");

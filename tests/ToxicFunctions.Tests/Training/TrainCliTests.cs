@@ -103,6 +103,20 @@ public sealed class TrainCliTests : IDisposable
         Assert.Equal(1, badHeader.ExitCode);
         Assert.Contains("comment_text", badHeader.Errors, StringComparison.Ordinal);
 
+        // A model whose graph is not the one its metadata describes (a retrain interrupted after writing model.onnx).
+        var examples = SyntheticComments.Generate(200, seed: 2);
+        var csv = Path.Combine(_work.FullName, "small.csv");
+        await File.WriteAllTextAsync(csv, SyntheticComments.ToCsv(examples));
+        var model = Path.Combine(_work.FullName, "mixed");
+        Assert.Equal(0, (await RunAsync("", "train", "--data", csv, "--out", model)).ExitCode);
+        var onnx = Path.Combine(model, "model.onnx");
+        var bytes = await File.ReadAllBytesAsync(onnx);
+        await File.WriteAllBytesAsync(onnx, bytes[..^1]);
+        var mixed = await RunAsync("{\"text\": \"x\"}\n", "score", "--model", model);
+        Assert.Equal(1, mixed.ExitCode);
+        Assert.Contains("SHA-256", mixed.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", mixed.Errors, StringComparison.Ordinal);
+
         var noModel = await RunAsync("{\"text\": \"x\"}\n", "score", "--model", _work.FullName);
         Assert.Equal(1, noModel.ExitCode);
         Assert.Contains("metadata.json", noModel.Errors, StringComparison.Ordinal);
