@@ -92,17 +92,24 @@ FROM staging.rejected_records r JOIN staging.loads l USING (load_id)
 WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' ORDER BY line_number LIMIT 5;
 SQL
 step "stream: source.comments -> CDC relay -> Kafka -> StreamCommentChanges -> staging.stream_comments"
-# Part of the sample data goes through the application's table: 1,000 inserts, then updates and deletes.
-psql_toxic -v key="$key" <<'SQL'
-INSERT INTO source.comments (comment_text, labels)
-SELECT c.comment_text, c.labels FROM staging.comments c JOIN staging.loads l USING (load_id)
-WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' AND l.status = 'loaded'
-ORDER BY c.line_number LIMIT 1000;
-UPDATE source.comments SET labels = 1 - labels, updated_at = now()
+# Part of the sample data goes through the application's table: up to 1,000 sample comments it does not hold yet (each
+# run takes the next ones), then 100 edits and 50 deletes. An edit changes the text, not the label: a flipped label
+# would give the same comment two labels across the batch and stream origins.
+inserted=$(psql_toxic -At -v key="$key" <<'SQL'
+WITH inserted AS (
+    INSERT INTO source.comments (comment_text, labels)
+    SELECT c.comment_text, c.labels FROM staging.comments c JOIN staging.loads l USING (load_id)
+    WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' AND l.status = 'loaded'
+      AND NOT EXISTS (SELECT 1 FROM source.comments s WHERE s.comment_text = c.comment_text)
+    ORDER BY c.line_number LIMIT 1000
+    RETURNING 1)
+SELECT count(*) FROM inserted;
+UPDATE source.comments SET comment_text = comment_text || ' (edited)', updated_at = now()
 WHERE id IN (SELECT id FROM source.comments ORDER BY created_at DESC LIMIT 100);
 DELETE FROM source.comments WHERE id IN (SELECT id FROM source.comments ORDER BY created_at DESC OFFSET 100 LIMIT 50);
 SQL
-echo "inserted 1000, updated 100, deleted 50"
+)
+echo "inserted ${inserted%%$'\n'*}, edited 100, deleted 50"
 differ=""
 for _ in $(seq 1 300); do
   differ=$(psql_toxic -At <<'SQL'
