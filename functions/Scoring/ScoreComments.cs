@@ -90,7 +90,7 @@ public sealed class ScoreComments(ChampionScorer scorer)
 
         if (hasText)
         {
-            if (!TryGetText(text, out var value))
+            if (!text.TryGetText(out var value))
             {
                 return "\"text\" must be a string of valid UTF-16 text.";
             }
@@ -107,7 +107,7 @@ public sealed class ScoreComments(ChampionScorer scorer)
             var index = 0;
             foreach (var item in many.EnumerateArray())
             {
-                if (!TryGetText(item, out var value))
+                if (!item.TryGetText(out var value))
                 {
                     return $"texts[{index}] is not a string of valid UTF-16 text.";
                 }
@@ -119,25 +119,5 @@ public sealed class ScoreComments(ChampionScorer scorer)
 
         var tooLong = texts.FindIndex(t => t.Length > MaxTextChars);
         return tooLong < 0 ? null : $"{(hasText ? "text" : $"texts[{tooLong}]")} has {texts[tooLong].Length} characters; at most {MaxTextChars} are scored.";
-    }
-
-    // A JSON string may escape a lone surrogate ("\ud800"), which has no UTF-16 text: a bad request, not a crash.
-    private static bool TryGetText(JsonElement element, out string text)
-    {
-        text = "";
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        try
-        {
-            text = element.GetString()!;
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

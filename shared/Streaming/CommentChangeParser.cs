@@ -140,18 +140,10 @@ public static class CommentChangeParser
             ? value
             : throw new StreamEventException($"'{name}' is missing or not a {kind}");
 
-    private static string RequiredString(JsonElement element, string name)
-    {
-        try
-        {
-            return Required(element, name, JsonValueKind.String).GetString()!;
-        }
-        catch (InvalidOperationException e)
-        {
-            // JSON can escape a lone surrogate ("\ud800"), which is no text.
-            throw new StreamEventException($"'{name}' is not valid UTF-16 text: {e.Message}", e);
-        }
-    }
+    private static string RequiredString(JsonElement element, string name) =>
+        Required(element, name, JsonValueKind.String).TryGetText(out var text)
+            ? text
+            : throw new StreamEventException($"'{name}' is not valid UTF-16 text (it escapes a lone surrogate)");
 
     // Debezium's source.sequence: a string holding a JSON array ["<commit lsn>", "<lsn>"] of decimal LSNs (either
     // may be null). A missing or unreadable one leaves the order to source.lsn.

@@ -34,24 +34,19 @@ internal static class OnnxNodes
         };
     }
 
-    public static TensorProto Floats(string name, float[] values, params long[] dims)
-    {
-        var tensor = new TensorProto
-        {
-            Name = name,
-            DataType = (int)TensorProto.Types.DataType.Float,
-            RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())),
-        };
-        tensor.Dims.Add(dims);
-        return tensor;
-    }
+    public static TensorProto Floats(string name, float[] values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Float, values, dims);
 
-    public static TensorProto Int64s(string name, long[] values, params long[] dims)
+    public static TensorProto Int64s(string name, long[] values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Int64, values, dims);
+
+    private static TensorProto Raw<T>(string name, TensorProto.Types.DataType type, T[] values, long[] dims)
+        where T : unmanaged
     {
         var tensor = new TensorProto
         {
             Name = name,
-            DataType = (int)TensorProto.Types.DataType.Int64,
+            DataType = (int)type,
             RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())),
         };
         tensor.Dims.Add(dims);

@@ -53,7 +53,7 @@ internal static class ScoreCommand
                     continue;
                 }
 
-                var (text, error) = Parse(line);
+                var (text, error) = TextLine.Parse(line);
                 batch.Add((lineNumber, text, error));
                 if (batch.Count == BatchLines)
                 {
@@ -64,28 +64,6 @@ internal static class ScoreCommand
             failures += await FlushAsync(scorer, batch, output, errors);
             await output.FlushAsync(cancellationToken);
             return failures == 0 ? 0 : 1;
-        }
-    }
-
-    private static (string? Text, string? Error) Parse(string line)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(line);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("text", out var value)
-                && value.ValueKind == JsonValueKind.String
-                ? (value.GetString()!, null)
-                : (null, "expected an object with a string property \"text\"");
-        }
-        catch (JsonException e)
-        {
-            return (null, $"invalid JSON: {e.Message}");
-        }
-        catch (InvalidOperationException e)
-        {
-            // The JSON string escapes a lone surrogate ("\ud800"): valid JSON, but no text.
-            return (null, $"\"text\" is not valid UTF-16 text: {e.Message}");
         }
     }
 

@@ -33,32 +33,7 @@ internal static class TokenizeCommand
                 continue;
             }
 
-            string? text = null;
-            string? error = null;
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                if (json.RootElement.ValueKind == JsonValueKind.Object
-                    && json.RootElement.TryGetProperty("text", out var value)
-                    && value.ValueKind == JsonValueKind.String)
-                {
-                    text = value.GetString()!;
-                }
-                else
-                {
-                    error = "expected an object with a string property \"text\"";
-                }
-            }
-            catch (JsonException e)
-            {
-                error = $"invalid JSON: {e.Message}";
-            }
-            catch (InvalidOperationException e)
-            {
-                // The JSON string escapes a lone surrogate ("\ud800"): valid JSON, but no text.
-                error = $"\"text\" is not valid UTF-16 text: {e.Message}";
-            }
-
+            var (text, error) = TextLine.Parse(line);
             if (text is not null)
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(new { input_ids = tokenizer.Encode(text) }));

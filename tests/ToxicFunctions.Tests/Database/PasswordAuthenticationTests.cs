@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using ToxicFunctions.Database;
 using ToxicFunctions.Streaming;
@@ -100,23 +98,8 @@ public sealed class PasswordAuthenticationTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => relay);
     }
 
-    private ServiceProvider BuildServices()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddConfiguration(TestSettings.Configuration)
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Postgres:ConnectionString"] = ConnectionString,
-                ["Cdc:SlotName"] = _slot,
-                ["Cdc:TopicPrefix"] = _slot,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddToxicFunctions(configuration);
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider BuildServices() =>
+        TestDatabase.CreateServices(ConnectionString, new Dictionary<string, string?> { ["Cdc:SlotName"] = _slot, ["Cdc:TopicPrefix"] = _slot });
 
     private async Task<bool> SlotExistsAsync()
     {

@@ -29,11 +29,14 @@ public sealed class TestDatabase : IAsyncLifetime
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Builds another service provider on this database, with extra settings.</summary>
-    public ServiceProvider CreateServices(IDictionary<string, string?>? settings = null)
+    public ServiceProvider CreateServices(IDictionary<string, string?>? settings = null) => CreateServices(ConnectionString, settings);
+
+    /// <summary>The pipeline's services on the database of <paramref name="connectionString"/>, with extra settings.</summary>
+    public static ServiceProvider CreateServices(string connectionString, IDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddConfiguration(TestSettings.Configuration)
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Postgres:ConnectionString"] = ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Postgres:ConnectionString"] = connectionString })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();

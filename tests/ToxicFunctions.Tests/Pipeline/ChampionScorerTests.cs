@@ -16,7 +16,6 @@ namespace ToxicFunctions.Tests.Pipeline;
 public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     private const string Model = "toxic-comments";
-    private static readonly string s_snapshot = new('b', 64);
 
     [Fact]
     public async Task A_champion_that_cannot_be_loaded_is_reported_until_a_loadable_one_is_champion()
@@ -111,13 +110,7 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
             }
         }
 
-        await database.ExecuteAsync(
-            $"INSERT INTO ml.snapshots (sha256, data_uri, manifest_uri, row_count, manifest) VALUES ('{s_snapshot}', 's3://d', 's3://m', 0, '{{}}') ON CONFLICT DO NOTHING");
-        var runId = Guid.NewGuid();
-        await harness.Get<ExperimentTracker>().StartRunAsync(
-            new RunStart(runId, "champion-tests", null, s_snapshot, new Dictionary<string, object?>(), new Dictionary<string, string>()), CancellationToken.None);
-        return await harness.Get<ModelRegistry>().RegisterAsync(
-            Model, runId, s_snapshot, store.Uri(prefix), new ClassificationMetrics { Count = 1, Auc = 0.5 }, CancellationToken.None);
+        return await RegistryRows.RegisterAsync(harness.Services, database, Model, store.Uri(prefix));
     }
 
     private sealed class ManualTime : TimeProvider

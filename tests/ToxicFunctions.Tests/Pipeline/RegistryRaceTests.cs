@@ -2,7 +2,6 @@ using Npgsql;
 using ToxicFunctions.Orchestrations.Activities;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Tests.Infrastructure;
-using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
@@ -12,9 +11,6 @@ namespace ToxicFunctions.Tests.Pipeline;
 /// </summary>
 public sealed class RegistryRaceTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private static readonly ClassificationMetrics s_metrics = new() { Count = 10, Positives = 5, Threshold = 0.45, Auc = 0.9 };
-    private static readonly string s_snapshot = new('a', 64);
-
     [Fact]
     public async Task A_promotion_decided_against_a_champion_that_has_since_changed_makes_a_challenger()
     {
@@ -63,7 +59,7 @@ public sealed class RegistryRaceTests(TestDatabase database) : IClassFixture<Tes
     public async Task A_run_starting_a_new_experiment_while_another_run_creates_it_is_recorded()
     {
         var tracker = database.Get<ExperimentTracker>();
-        await AddSnapshotAsync();
+        await RegistryRows.AddSnapshotAsync(database);
         var experiment = $"experiment-{Guid.NewGuid():N}";
 
         // Another run's transaction has created the experiment but not committed yet.
@@ -76,7 +72,7 @@ public sealed class RegistryRaceTests(TestDatabase database) : IClassFixture<Tes
         }
 
         var runId = Guid.NewGuid();
-        var start = tracker.StartRunAsync(NewRun(runId, experiment), CancellationToken.None);
+        var start = tracker.StartRunAsync(RegistryRows.NewRun(runId, experiment), CancellationToken.None);
         await Task.Delay(200); // the start now waits on the uncommitted experiment row
         await transaction.CommitAsync();
         await start;
@@ -86,23 +82,12 @@ public sealed class RegistryRaceTests(TestDatabase database) : IClassFixture<Tes
 
     private async Task RegisterVersionsAsync(string model, int count)
     {
-        var tracker = database.Get<ExperimentTracker>();
-        var registry = database.Get<ModelRegistry>();
-        await AddSnapshotAsync();
         for (var i = 0; i < count; i++)
         {
-            var runId = Guid.NewGuid();
-            await tracker.StartRunAsync(NewRun(runId, model), CancellationToken.None);
-            await registry.RegisterAsync(model, runId, s_snapshot, $"s3://models/{model}/{i + 1}/", s_metrics, CancellationToken.None);
+            await RegistryRows.RegisterAsync(database.Services, database, model, $"s3://models/{model}/{i + 1}/");
         }
     }
 
-    private Task AddSnapshotAsync() => database.ExecuteAsync(
-        $"INSERT INTO ml.snapshots (sha256, data_uri, manifest_uri, row_count, manifest) VALUES ('{s_snapshot}', 's3://d', 's3://m', 0, '{{}}') ON CONFLICT DO NOTHING");
-
     private Task<long> ChampionChangesAsync(string model) =>
         database.ScalarAsync<long>("SELECT count(*) FROM ml.alias_history WHERE model_name = @m AND alias = 'champion'", ("m", model));
-
-    private static RunStart NewRun(Guid runId, string experiment) =>
-        new(runId, experiment, null, s_snapshot, new Dictionary<string, object?>(), new Dictionary<string, string>());
 }
