@@ -18,4 +18,7 @@ public sealed class KafkaRecord
 
     /// <summary>The value bytes; null for a tombstone.</summary>
     public byte[]? Value { get; init; }
+
+    /// <summary>The record's timestamp (producer create time or broker log-append time), when known.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
 }

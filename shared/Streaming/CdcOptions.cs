@@ -18,6 +18,16 @@ public sealed class CdcOptions
     /// <summary>Wrap keys and values in Kafka Connect's <c>{"schema": ..., "payload": ...}</c>, as Debezium's JsonConverter with schemas.enable.</summary>
     public bool IncludeSchema { get; set; }
 
+    /// <summary>
+    /// Debezium's <c>unavailable.value.placeholder</c>: what the connector writes for a column value it could not read
+    /// (an unchanged TOASTed column of an updated row under replica identity DEFAULT). The relay writes it where it
+    /// has no value; the consumer keeps the stored value where it reads it.
+    /// </summary>
+    public string UnavailableValuePlaceholder { get; set; } = DefaultUnavailableValuePlaceholder;
+
+    /// <summary>Debezium's default <c>unavailable.value.placeholder</c>.</summary>
+    public const string DefaultUnavailableValuePlaceholder = "__debezium_unavailable_value";
+
     /// <summary>How often the relay confirms its position to PostgreSQL, so WAL never piles up.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -6,4 +6,5 @@ namespace ToxicFunctions.Streaming;
 /// <param name="Offset">The offset within the partition.</param>
 /// <param name="Key">The key bytes (UTF-8 JSON for Debezium events), if any.</param>
 /// <param name="Value">The value bytes; null for a tombstone.</param>
-public sealed record StreamMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value);
+/// <param name="Timestamp">The record's Kafka timestamp, when the trigger provides it.</param>
+public sealed record StreamMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, DateTimeOffset? Timestamp = null);

@@ -136,6 +136,7 @@ internal sealed class KafkaTriggerListener(
             Offset = r.Offset.Value,
             Key = r.Message.Key,
             Value = r.Message.Value,
+            Timestamp = r.Message.Timestamp.Type == TimestampType.NotAvailable ? null : r.Message.Timestamp.UtcDateTime,
         }).ToArray();
         var delay = TimeSpan.Parse(s_retry.MinimumInterval, System.Globalization.CultureInfo.InvariantCulture);
         var maximum = TimeSpan.Parse(s_retry.MaximumInterval, System.Globalization.CultureInfo.InvariantCulture);
