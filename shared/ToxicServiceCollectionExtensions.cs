@@ -45,6 +45,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<S3NotificationIngest>();
         services.AddSingleton(sp => new S3NotificationSetup(
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
+        services.AddSingleton<PartitionWatermarks>();
         services.AddSingleton<StreamChangeApplier>();
         services.AddSingleton<CdcRelay>();
         services.AddTransformAndQuality(configuration);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,15 +9,21 @@ using Npgsql;
 using NpgsqlTypes;
 using ToxicFunctions.Csv;
 using ToxicFunctions.Database;
+using ToxicFunctions.Ingestion;
+using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Bench;
 
 /// <summary>
-/// <c>./bench.sh cdc [seconds] [events_per_s]</c>: inserts real comments into source.comments at a steady rate (60 s at
-/// 6,000 events/s by default), then a burst (30,000 as fast as the client writes them), while the local host (a separate process running the relay and the Kafka
-/// trigger) streams them into staging. Latency is commit -> visible per event, from PostgreSQL's own commit timestamps
-/// (track_commit_timestamp) of the source row and of the staging row. Lost = source rows missing from staging;
-/// duplicated = events on the topic beyond one per row.
+/// <c>./bench.sh cdc [seconds] [events_per_s] [backlog]</c>: inserts real comments into source.comments at a steady rate
+/// (60 s at 6,000 events/s by default), then a burst (30,000 as fast as the client writes them), while the local host (a
+/// separate process running the relay and the Kafka trigger, in the configuration <c>./run.sh</c> gives: the encoder
+/// worker on) streams them into staging. Before the stream starts, a batch load stages <c>backlog</c> distinct comments
+/// (100,000 by default) that have no encoder features yet, so the encoder works through them during the measurement.
+/// Latency is commit -> visible per event, from PostgreSQL's own commit timestamps (track_commit_timestamp) of the
+/// source row and of the staging row. lost = source rows never applied to staging; duplicated = changes applied more
+/// than once (staging rows inserted beyond one per source row, plus rows updated, from PostgreSQL's table statistics:
+/// the bench only inserts, so each row takes exactly one change); gaps = offset gaps the consumer recorded.
 /// </summary>
 internal static class CdcBenchmark
 {
@@ -23,6 +31,7 @@ internal static class CdcBenchmark
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
         var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6000;
+        var backlog = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         const int burst = 30_000;
         const string database = "toxic_bench_cdc";
         await DropDatabaseAsync(database);
@@ -35,12 +44,17 @@ internal static class CdcBenchmark
         }
 
         var texts = await LoadTextsAsync(dataSource);
+        if (backlog > 0)
+        {
+            await StageBacklogAsync(services, dataSource, backlog);
+        }
         var name = $"benchcdc{DateTime.UtcNow:HHmmss}";
         using var host = StartLocalHost(services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString, name);
         try
         {
             await WaitForRelayAsync(dataSource, $"slot_{name}");
             Console.WriteLine($"local host up (pid {host.Id}); inserting {rate:N0} comments/s for {seconds} s, then a burst of {burst:N0}");
+            var encodedBefore = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ml.comment_encodings");
 
             var stopwatch = Stopwatch.StartNew();
             var inserted = 0L;
@@ -74,11 +88,15 @@ internal static class CdcBenchmark
                 await Task.Delay(200);
             }
 
+            var encodedDuring = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ml.comment_encodings") - encodedBefore;
             var (events, spanSeconds, p50, p99, max, lost, steadyPerSecond) = await MeasureAsync(dataSource, steadySeconds);
-            var duplicated = CountTopicEvents($"{name}.source.comments") - events;
+            var duplicated = await CountDuplicatesAsync(dataSource, events);
+            var gaps = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_offset_gaps");
+            var topicEvents = CountTopicEvents($"{name}.source.comments");
             Console.WriteLine($"steady phase: {steadyPerSecond:F0} events/s applied; whole run incl. burst: {events / spanSeconds:F0} events/s; max latency {max:F0} ms");
+            Console.WriteLine($"topic: {topicEvents:N0} events; encoder worker: {encodedDuring:N0} comments encoded during the run ({backlog:N0} staged as backlog before it)");
             Console.WriteLine(FormattableString.Invariant(
-                $"cdc events={events} events_per_s={steadyPerSecond:F0} p50_ms={p50:F0} p99_ms={p99:F0} lost={lost} duplicated={duplicated}"));
+                $"cdc events={events} events_per_s={steadyPerSecond:F0} p50_ms={p50:F0} p99_ms={p99:F0} lost={lost} duplicated={duplicated} gaps={gaps}"));
             return 0;
         }
         finally
@@ -112,6 +130,53 @@ internal static class CdcBenchmark
         await reader.ReadAsync();
         var events = reader.GetInt64(0);
         return (events, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6) / steadySeconds);
+    }
+
+    /// <summary>
+    /// Changes applied more than once: the bench inserts each source row once, so staging must insert each row once and
+    /// update none. PostgreSQL's table statistics count both; they reach the statistics a moment after the writing
+    /// transactions, so this waits until they cover every applied row (at most 30 s).
+    /// </summary>
+    private static async Task<long> CountDuplicatesAsync(NpgsqlDataSource dataSource, long applied)
+    {
+        const string Sql = "SELECT n_tup_ins, n_tup_upd FROM pg_stat_user_tables WHERE schemaname = 'staging' AND relname = 'stream_comments'";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(Sql);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var (inserted, updated) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (inserted + updated >= applied || DateTime.UtcNow > deadline)
+            {
+                return Math.Max(0, inserted - applied) + updated;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Stages <paramref name="count"/> distinct real comments through batch ingestion: work for the encoder.</summary>
+    private static async Task StageBacklogAsync(IServiceProvider services, NpgsqlDataSource dataSource, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        var csv = new StringBuilder("comment_text,labels\n");
+        await using (var command = dataSource.CreateCommand(
+            "SELECT t.comment_text || ' (backlog ' || g || ')', t.labels FROM generate_series(0, @count - 1) g JOIN public.bench_texts t ON t.i = g % (SELECT count(*) FROM public.bench_texts)"))
+        {
+            command.Parameters.AddWithValue("count", count);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                csv.Append('"').Append(reader.GetString(0).Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(reader.GetInt16(1)).Append('\n');
+            }
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+        var reference = new ObjectRef("file", "bench", "cdc-backlog.csv", Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+        await using var obj = new RawObject(reference, new MemoryStream(bytes));
+        var result = await services.GetRequiredService<BatchIngestService>().IngestAsync(obj);
+        Console.WriteLine($"backlog: {result.RowsLoaded:N0} distinct comments staged without encoder features in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     private static long CountTopicEvents(string topic)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ToxicFunctions.Training;
@@ -11,9 +12,10 @@ namespace ToxicFunctions.Pipeline;
 /// and the SHA-256 of the comment text: a comment is encoded once (when it is staged, or by the first training run that
 /// meets it) and every later training run only reads it. Writers of one encoder configuration take turns (a PostgreSQL
 /// advisory lock held while they encode), and each encodes only what is still missing once it has the lock: the
-/// encoding timer and a training run never encode the same comments twice.
+/// encoding timer and a training run never encode the same comments twice. Encoding uses at most
+/// <see cref="PipelineOptions.EncoderThreadLimit"/> threads.
 /// </summary>
-public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
+public sealed class CommentEncodingStore(NpgsqlDataSource dataSource, IOptions<PipelineOptions> options)
 {
     private const int WriteBatch = 500;
 
@@ -61,7 +63,7 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource)
             missing = missing.Where(i => !known.ContainsKey(names[i])).ToArray();
             if (missing.Length > 0)
             {
-                using var model = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens);
+                using var model = new CommentEncoder(settings.EncoderLayers, settings.EncoderMaxTokens, options.Value.EncoderThreadLimit);
                 var computed = model.Encode(missing.Select(i => CommentFeaturizer.ContentIds(comments[i].InputIds)).ToArray(), cancellationToken);
                 await WriteAsync(connection, encoder, missing.Select(i => keys[i]).ToArray(), computed, cancellationToken);
                 for (var k = 0; k < missing.Length; k++)

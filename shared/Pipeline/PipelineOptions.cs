@@ -33,6 +33,16 @@ public sealed class PipelineOptions
     /// </summary>
     public string EncodingSchedule { get; set; } = "0 * * * * *";
 
+    /// <summary>
+    /// Most threads that encode comments at once, in the encoding timer and in training runs (0: half the processors,
+    /// at least 1). Encoding is CPU-bound; the bound leaves the rest of the machine to ingestion and the stream.
+    /// </summary>
+    [Range(0, 1024)]
+    public int EncoderThreads { get; set; }
+
+    /// <summary>The effective <see cref="EncoderThreads"/>.</summary>
+    public int EncoderThreadLimit => EncoderThreads > 0 ? EncoderThreads : Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Staged comments encoded per batch by that timer.</summary>
     [Range(1, 100_000)]
     public int EncodingBatchSize { get; set; } = 1000;

@@ -14,10 +14,21 @@ namespace ToxicFunctions.Training;
 public sealed class CommentEncoder : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly int _threads;
 
-    /// <summary>Builds the encoder with <paramref name="layers"/> transformer layers over at most <paramref name="maxTokens"/> tokens.</summary>
-    public CommentEncoder(int layers, int maxTokens)
+    /// <summary>
+    /// Builds the encoder with <paramref name="layers"/> transformer layers over at most <paramref name="maxTokens"/> tokens,
+    /// encoding on at most <paramref name="threads"/> threads at once (-1: as many as the thread pool gives).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is outside 3..512, or <paramref name="threads"/> is 0 or below -1.</exception>
+    public CommentEncoder(int layers, int maxTokens, int threads = -1)
     {
+        if (threads is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least 1 thread, or -1 for no limit.");
+        }
+
+        _threads = threads;
         if (maxTokens is < 3 or > WordPieceTokenizer.MaxTokens)
         {
             throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens, $"Between 3 and {WordPieceTokenizer.MaxTokens} tokens.");
@@ -36,7 +47,7 @@ public sealed class CommentEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
         var result = new float[tokenIds.Count][];
-        Parallel.For(0, tokenIds.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => result[i] = EncodeOne(tokenIds[i]));
+        Parallel.For(0, tokenIds.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _threads }, i => result[i] = EncodeOne(tokenIds[i]));
         return result;
     }
 

@@ -5,15 +5,16 @@ using ToxicFunctions.Functions.Pipelines;
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
-/// The timer of <see cref="EncodeStagedComments"/> inside the local host: invokes the function every poll interval, so
-/// that staged comments get their encoder features shortly after they are ingested.
+/// The timer of <see cref="EncodeStagedComments"/>: invokes the function every poll interval, so that staged comments get
+/// their encoder features shortly after they are ingested. It runs in the encoder worker (<see cref="EncoderWorker"/>),
+/// or inside the host itself when <see cref="EncodingTimerOptions.OwnProcess"/> is off.
 /// </summary>
 internal sealed class EncodingTimerService(IServiceProvider services, IOptions<EncodingTimerOptions> options, ILogger<EncodingTimerService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || options.Value.OwnProcess)
         {
             return;
         }

@@ -16,6 +16,7 @@ public static class LocalFunctionHost
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddLocalDevelopmentDefaults();
         builder.WebHost.UseUrls(builder.Configuration["LocalHost:Urls"] ?? DefaultUrls);
+        builder.Services.AddSingleton(new LocalHostArguments(args));
         configure?.Invoke(builder);
         builder.Services.AddToxicFunctions(builder.Configuration);
         builder.Services.AddLocalFunctionTriggers();

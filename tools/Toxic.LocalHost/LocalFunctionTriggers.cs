@@ -10,7 +10,7 @@ namespace ToxicFunctions.LocalHost;
 
 /// <summary>
 /// Wires the Function App's classes to local triggers: each HTTP function at its route under /api, the blob trigger,
-/// the Kafka trigger, the CDC relay that feeds it, and the timer that encodes staged comments.
+/// the Kafka trigger, the CDC relay that feeds it, and the timer that encodes staged comments (in an encoder worker process of its own).
 /// </summary>
 internal static class LocalFunctionTriggers
 {
@@ -33,6 +33,7 @@ internal static class LocalFunctionTriggers
         services.AddTransient<EncodeStagedComments>();
         services.AddOptions<EncodingTimerOptions>().BindConfiguration(EncodingTimerOptions.Section);
         services.AddHostedService<EncodingTimerService>();
+        services.AddHostedService<EncoderWorkerProcess>();
         return services;
     }
 

@@ -1,3 +1,10 @@
 using ToxicFunctions.LocalHost;
 
-await LocalFunctionHost.Build(args).RunAsync();
+if (EncoderWorker.IsRequested(args))
+{
+    await EncoderWorker.Build(args).RunAsync();
+}
+else
+{
+    await LocalFunctionHost.Build(args).RunAsync();
+}

@@ -25,6 +25,9 @@ public sealed class RunningLocalHost : IAsyncDisposable
             // Tests switch on the stream parts they exercise: slots are cluster-wide, one per test database.
             ["LocalHost:CdcRelay:Enabled"] = "false",
             ["LocalHost:KafkaTrigger:Enabled"] = "false",
+
+            // Encoding runs inside the test's host, as it did before the encoder worker (EncoderWorkerTests start one).
+            ["LocalHost:EncodingTimer:OwnProcess"] = "false",
         };
         foreach (var (key, value) in settings)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tokenization;
@@ -13,7 +14,7 @@ public sealed class CommentEncodingStoreTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task Features_are_computed_once_per_text_then_read_back_unchanged()
     {
-        var store = new CommentEncodingStore(database.DataSource);
+        var store = new CommentEncodingStore(database.DataSource, Options.Create(new PipelineOptions()));
         await database.ExecuteAsync("TRUNCATE ml.comment_encodings");
         string[] texts = ["you are a complete idiot", "thanks for fixing the citation", "you are a complete idiot", "ok"];
         var comments = texts.Select(t => (t, WordPieceTokenizer.DistilBertBaseUncased.Encode(t))).ToArray();
@@ -46,7 +47,7 @@ public sealed class CommentEncodingStoreTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task Concurrent_writers_take_turns_and_never_encode_a_text_twice()
     {
-        var store = new CommentEncodingStore(database.DataSource);
+        var store = new CommentEncodingStore(database.DataSource, Options.Create(new PipelineOptions()));
         await database.ExecuteAsync("TRUNCATE ml.comment_encodings");
         var comments = Enumerable.Range(0, 12)
             .Select(i => ($"comment number {i} for the encoder", WordPieceTokenizer.DistilBertBaseUncased.Encode($"comment number {i} for the encoder")))
@@ -90,7 +91,7 @@ public sealed class CommentEncodingStoreTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task Staged_comments_are_encoded_once_and_tombstones_not_at_all()
     {
-        var store = new CommentEncodingStore(database.DataSource);
+        var store = new CommentEncodingStore(database.DataSource, Options.Create(new PipelineOptions()));
         await database.ExecuteAsync("TRUNCATE staging.comments, staging.loads, staging.stream_comments, ml.comment_encodings CASCADE");
         var load = await StagingRows.AddLoadAsync(database);
         await StagingRows.AddBatchAsync(database, load, 2, Guid.NewGuid(), "first staged comment", 0, StagingRows.Tokens(5));
