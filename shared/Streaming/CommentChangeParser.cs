@@ -5,8 +5,10 @@ namespace ToxicFunctions.Streaming;
 
 /// <summary>
 /// Reads change events of <c>source.comments</c> in Debezium's PostgreSQL connector format, with or without the
-/// Kafka Connect schema wrapper, as our relay and real Debezium 2.x write them. Tombstones (null values) give null.
-/// Anything else that does not describe a comment change precisely throws <see cref="StreamEventException"/>.
+/// Kafka Connect schema wrapper, as our relay and real Debezium 2.x write them: change event envelopes, and records
+/// flattened by Debezium's <c>ExtractNewRecordState</c> SMT that carry their operation and position
+/// (<c>add.fields=op,lsn</c>). Tombstones (null values) give null. Anything else that does not describe a comment
+/// change precisely throws <see cref="StreamEventException"/>.
 /// </summary>
 public static class CommentChangeParser
 {
@@ -18,10 +20,15 @@ public static class CommentChangeParser
 
     /// <summary>Parses a message; null for a tombstone.</summary>
     /// <param name="message">
-    /// A Kafka record of topic <c>&lt;prefix&gt;.source.comments</c>: its value is UTF-8 JSON, a Debezium change event
-    /// envelope (<c>op</c>, <c>source</c>, <c>before</c>, <c>after</c>), optionally inside the Connect schema wrapper
-    /// (<c>{"schema": ..., "payload": ...}</c>). The key (<c>{"id": ...}</c>) is read only for a delete without
-    /// <c>before</c>.
+    /// A Kafka record of topic <c>&lt;prefix&gt;.source.comments</c>: its value is UTF-8 JSON, optionally inside the
+    /// Connect schema wrapper (<c>{"schema": ..., "payload": ...}</c>), either a Debezium change event envelope (it has
+    /// <c>op</c> and <c>source</c>, besides <c>before</c> and <c>after</c>) or a row flattened by
+    /// <c>io.debezium.transforms.ExtractNewRecordState</c> (it has <c>id</c> or <c>comment_text</c> at the top level,
+    /// plus the <c>__</c> metadata fields of <c>add.fields</c>; <c>__op</c> and <c>__lsn</c> are required, a delete is
+    /// <c>__op</c> <c>d</c> or <c>"__deleted": "true"</c>). The key (<c>{"id": ...}</c>) is read only for an envelope
+    /// delete without <c>before</c>; <see cref="StreamMessage.Timestamp"/> only as the commit time of a flattened row
+    /// without <c>__source_ts_ms</c> or <c>__ts_ms</c> (and when it is null too, the time of reading,
+    /// <see cref="DateTimeOffset.UtcNow"/>, stands in).
     /// </param>
     /// <param name="unavailableValuePlaceholder">
     /// The connector's <c>unavailable.value.placeholder</c> (<see cref="CdcOptions.UnavailableValuePlaceholder"/>): a
@@ -30,9 +37,12 @@ public static class CommentChangeParser
     /// </param>
     /// <returns>
     /// The change: op <c>c</c>, <c>u</c> or <c>r</c> with the row's text and label; <c>d</c> with the id only; or
-    /// <c>t</c> (a truncate of the whole table) with <see cref="Guid.Empty"/>, no text and no label. Positions are
-    /// <c>source.lsn</c> and, for the commit, the first element of <c>source.sequence</c> (else <c>source.lsn</c>);
-    /// the commit time is <c>source.ts_ms</c> (Unix milliseconds, UTC).
+    /// <c>t</c> (a truncate of the whole table, envelopes only: the SMT drops truncates) with
+    /// <see cref="Guid.Empty"/>, no text and no label. Positions are <c>source.lsn</c> (flattened: <c>__lsn</c>)
+    /// and, for the commit, the first element of <c>source.sequence</c> (flattened: <c>__sequence</c> or
+    /// <c>__source_sequence</c>), else the change's own position; the commit time is <c>source.ts_ms</c> (flattened:
+    /// <c>__source_ts_ms</c>, else <c>__ts_ms</c>; both Unix milliseconds), else (flattened only) the Kafka record
+    /// timestamp, else <see cref="DateTimeOffset.UtcNow"/>.
     /// </returns>
     /// <exception cref="StreamEventException">The message is not a valid change event of source.comments.</exception>
     /// <exception cref="ArgumentException"><paramref name="unavailableValuePlaceholder"/> is null or empty.</exception>
@@ -57,18 +67,20 @@ public static class CommentChangeParser
 
         using (document)
         {
-            var envelope = Unwrap(document.RootElement);
-            if (envelope.ValueKind == JsonValueKind.Null)
+            var record = Unwrap(document.RootElement);
+            if (record.ValueKind == JsonValueKind.Null)
             {
                 return null;
             }
 
-            if (envelope.ValueKind != JsonValueKind.Object)
+            if (record.ValueKind != JsonValueKind.Object)
             {
-                throw new StreamEventException($"expected an envelope object, found {envelope.ValueKind}");
+                throw new StreamEventException($"expected an envelope or a flattened row object, found {record.ValueKind}");
             }
 
-            return ReadEnvelope(envelope, message, unavailableValuePlaceholder);
+            return FlattenedRecordReader.IsFlattened(record)
+                ? FlattenedRecordReader.Read(record, message, unavailableValuePlaceholder)
+                : ReadEnvelope(record, message, unavailableValuePlaceholder);
         }
     }
 
