@@ -97,7 +97,7 @@ public sealed class StreamChangeApplier(
         {
             try
             {
-                if (CommentChangeParser.Parse(message) is not { } change)
+                if (CommentChangeParser.Parse(message, placeholder) is not { } change)
                 {
                     tombstones++;
                     continue;
