@@ -88,6 +88,7 @@ internal static class CdcBenchmark
                 await Task.Delay(200);
             }
 
+            await PrintPhasesAsync(dataSource, steadySeconds);
             var encodedDuring = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ml.comment_encodings") - encodedBefore;
             var (events, spanSeconds, p50, p99, max, lost, steadyPerSecond) = await MeasureAsync(dataSource, steadySeconds);
             var duplicated = await CountDuplicatesAsync(dataSource, events);
@@ -130,6 +131,29 @@ internal static class CdcBenchmark
         await reader.ReadAsync();
         var events = reader.GetInt64(0);
         return (events, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6) / steadySeconds);
+    }
+
+    /// <summary>Latency of the steady phase and of the burst apart, by source commit time.</summary>
+    private static async Task PrintPhasesAsync(NpgsqlDataSource dataSource, double steadySeconds)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH latency AS (
+                SELECT pg_xact_commit_timestamp(s.xmin) AS committed,
+                       extract(epoch FROM pg_xact_commit_timestamp(t.xmin) - pg_xact_commit_timestamp(s.xmin)) * 1000 AS ms
+                FROM source.comments s JOIN staging.stream_comments t ON t.source_id = s.id),
+            phased AS (
+                SELECT committed > (SELECT min(committed) FROM latency) + @steady * interval '1 s' AS burst, ms FROM latency)
+            SELECT burst, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
+            FROM phased GROUP BY burst ORDER BY burst
+            """);
+        command.Parameters.AddWithValue("steady", steadySeconds);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"{(reader.GetBoolean(0) ? "burst" : "steady")}: {reader.GetInt64(1):N0} events, p50 {reader.GetDouble(2):F0} ms, p99 {reader.GetDouble(3):F0} ms, max {reader.GetDouble(4):F0} ms"));
+        }
     }
 
     /// <summary>

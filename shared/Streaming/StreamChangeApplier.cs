@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,13 +19,19 @@ namespace ToxicFunctions.Streaming;
 /// commits in one transaction.
 /// </summary>
 public sealed class StreamChangeApplier(
-    NpgsqlDataSource dataSource,
+    [FromKeyedServices(StreamChangeApplier.DataSourceKey)] NpgsqlDataSource dataSource,
     WordPieceTokenizer tokenizer,
     PartitionWatermarks watermarks,
     IOptions<KafkaOptions> kafka,
     IOptions<CdcOptions> cdc,
     ILogger<StreamChangeApplier> logger)
 {
+    /// <summary>
+    /// The key of the applier's own <see cref="NpgsqlDataSource"/>: the configured database, with connections that keep
+    /// their session state in the pool (its batch table lives as long as the connection).
+    /// </summary>
+    public const string DataSourceKey = "stream";
+
     private const string CreateBatchTable =
         """
         CREATE TEMP TABLE IF NOT EXISTS stream_batch (
