@@ -16,7 +16,7 @@ public sealed class CdcPipelineTests(TestDatabase database) : IClassFixture<Test
         // slots of earlier tests go (slots are a cluster-wide, limited resource).
         var scenario = new StreamScenario(database);
         await scenario.ExecuteAsync("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database() AND NOT active");
-        await scenario.ExecuteAsync("TRUNCATE source.comments, staging.stream_comments, staging.stream_dead_letters");
+        await scenario.ExecuteAsync("TRUNCATE source.comments, staging.stream_comments, staging.stream_dead_letters, staging.stream_truncates");
         return scenario;
     }
 
@@ -34,6 +34,23 @@ public sealed class CdcPipelineTests(TestDatabase database) : IClassFixture<Test
         await scenario.AssertStagingEqualsSourceAsync();
         Assert.True(await scenario.CountAsync("SELECT count(*) FROM staging.stream_comments WHERE op = 'r'") >= 1);
         Assert.True(await scenario.CountAsync("SELECT count(*) FROM staging.stream_comments WHERE deleted") > 1000);
+        Assert.Equal(0, await scenario.CountAsync("SELECT count(*) FROM staging.stream_dead_letters"));
+    }
+
+    [Fact]
+    public async Task A_truncate_of_the_source_table_ends_with_staging_equal_to_the_source()
+    {
+        var scenario = await CleanScenarioAsync();
+        await using var host = await scenario.StartAsync();
+        await scenario.InsertAsync(500);
+        await scenario.AssertStagingEqualsSourceAsync();
+
+        await scenario.ExecuteAsync("TRUNCATE source.comments");
+        await scenario.InsertAsync(100, offset: 1_000);
+
+        await scenario.AssertStagingEqualsSourceAsync();
+        Assert.Equal(500, await scenario.CountAsync("SELECT count(*) FROM staging.stream_comments WHERE deleted AND op = 't'"));
+        Assert.Equal(1, await scenario.CountAsync("SELECT count(*) FROM staging.stream_truncates"));
         Assert.Equal(0, await scenario.CountAsync("SELECT count(*) FROM staging.stream_dead_letters"));
     }
 
