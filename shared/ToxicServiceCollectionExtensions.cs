@@ -46,6 +46,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton(sp => new S3NotificationSetup(
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
         services.AddSingleton<StreamChangeApplier>();
+        services.AddSingleton<CdcProducerFactory>();
         services.AddSingleton<CdcRelay>();
         services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();

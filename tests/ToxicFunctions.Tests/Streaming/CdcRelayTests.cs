@@ -1,0 +1,306 @@
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Moq;
+using Npgsql;
+using ToxicFunctions.Streaming;
+using ToxicFunctions.Tests.Infrastructure;
+
+namespace ToxicFunctions.Tests.Streaming;
+
+/// <summary>
+/// The CDC relay on the real PostgreSQL with a recording Kafka producer in place of a broker: which events it
+/// produces for each kind of change, at which positions, and what it confirms to PostgreSQL as Kafka acknowledges them.
+/// </summary>
+public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Insert_update_and_delete_give_c_u_d_events_keyed_by_id_at_their_positions_and_a_tombstone_after_the_delete()
+    {
+        await CleanAsync();
+        var producer = new RecordingProducer();
+        await using var relay = await RelayRun.StartAsync(database, producer);
+
+        var insert = await ChangeAsync("INSERT INTO source.comments (comment_text, labels) VALUES ('first words', 0) RETURNING id");
+        var id = (Guid)insert.Result!;
+        var update = await ChangeAsync("UPDATE source.comments SET comment_text = 'second words', labels = 1 WHERE id = @id", id);
+        var delete = await ChangeAsync("DELETE FROM source.comments WHERE id = @id", id);
+
+        var events = await producer.WaitForAsync(m => m.Count >= 4);
+        Assert.Equal(4, events.Count);
+        Assert.All(events, e => Assert.Equal(relay.Topic, e.Topic));
+        Assert.All(events, e => Assert.Equal(id.ToString(), Json(e.Key).GetProperty("id").GetString()));
+        Assert.Null(events[3].Value); // the tombstone, with the delete's key
+
+        var (c, u, d) = (Json(events[0].Value), Json(events[1].Value), Json(events[2].Value));
+        Assert.Equal(["c", "u", "d"], new[] { c, u, d }.Select(e => e.GetProperty("op").GetString()));
+        AssertSource(c, insert, relay);
+        AssertSource(u, update, relay);
+        AssertSource(d, delete, relay);
+
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("before").ValueKind);
+        Assert.Equal("first words", c.GetProperty("after").GetProperty("comment_text").GetString());
+        Assert.Equal(0, c.GetProperty("after").GetProperty("labels").GetInt32());
+        Assert.Equal("first words", u.GetProperty("before").GetProperty("comment_text").GetString()); // REPLICA IDENTITY FULL
+        Assert.Equal("second words", u.GetProperty("after").GetProperty("comment_text").GetString());
+        Assert.Equal(1, u.GetProperty("after").GetProperty("labels").GetInt32());
+        Assert.Equal("second words", d.GetProperty("before").GetProperty("comment_text").GetString());
+        Assert.Equal(JsonValueKind.Null, d.GetProperty("after").ValueKind);
+    }
+
+    private async Task CleanAsync()
+    {
+        // The class's tests share the database: each starts from an empty table, the slots of earlier ones go.
+        await database.ExecuteAsync("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database() AND NOT active");
+        await database.ExecuteAsync("TRUNCATE source.comments");
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in a transaction of its own, noting the WAL position before and after and its xid.</summary>
+    private async Task<Change> ChangeAsync(string sql, Guid? id = null)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        var before = await LsnAsync(connection);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        if (id is { } value)
+        {
+            command.Parameters.AddWithValue("id", value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        await using var xid = new NpgsqlCommand("SELECT txid_current() % 4294967296", connection, transaction);
+        var transactionId = (long)(await xid.ExecuteScalarAsync())!;
+        await transaction.CommitAsync();
+        return new Change(before, await LsnAsync(connection), transactionId, result);
+    }
+
+    private static async Task<ulong> LsnAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", connection);
+        return (ulong)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A streamed event's source block: its position within the change's WAL, its transaction, the table.</summary>
+    private static void AssertSource(JsonElement value, Change change, RelayRun relay)
+    {
+        var source = value.GetProperty("source");
+        var lsn = source.GetProperty("lsn").GetUInt64();
+        var commit = CommitLsn(value);
+        Assert.InRange(lsn, change.Before, change.After);
+        Assert.InRange(commit, lsn, change.After);
+        Assert.Equal($"[\"{commit}\",\"{lsn}\"]", source.GetProperty("sequence").GetString());
+        Assert.Equal(change.TransactionId, source.GetProperty("txId").GetInt64());
+        Assert.Equal("false", source.GetProperty("snapshot").GetString());
+        Assert.Equal(relay.Prefix, source.GetProperty("name").GetString());
+        Assert.Equal(new NpgsqlConnectionStringBuilder(relay.ConnectionString).Database, source.GetProperty("db").GetString());
+        Assert.Equal(("source", "comments"), (source.GetProperty("schema").GetString(), source.GetProperty("table").GetString()));
+    }
+
+    /// <summary>The commit position of an event's transaction (the first of source.sequence).</summary>
+    private static ulong CommitLsn(JsonElement value)
+    {
+        using var sequence = JsonDocument.Parse(value.GetProperty("source").GetProperty("sequence").GetString()!);
+        return ulong.Parse(sequence.RootElement[0].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static JsonElement Json(byte[]? bytes)
+    {
+        Assert.NotNull(bytes);
+        using var document = JsonDocument.Parse(bytes);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>A change made by a test: WAL positions before and after its transaction, its xid, what its SQL returned.</summary>
+    private sealed record Change(ulong Before, ulong After, long TransactionId, object? Result);
+
+    /// <summary>A relay running on the test database with its own slot and topic prefix, until disposed.</summary>
+    private sealed class RelayRun : IAsyncDisposable
+    {
+        public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(100);
+
+        private readonly ServiceProvider _services;
+        private readonly CancellationTokenSource _stop = new();
+
+        private RelayRun(TestDatabase database, RecordingProducer producer, string slot)
+        {
+            Slot = slot;
+            Prefix = slot;
+            ConnectionString = database.ConnectionString;
+            _services = database.CreateServices(new Dictionary<string, string?>
+            {
+                ["Cdc:SlotName"] = Slot,
+                ["Cdc:TopicPrefix"] = Prefix,
+                ["Cdc:StatusInterval"] = StatusInterval.ToString(),
+            });
+            var relay = ActivatorUtilities.CreateInstance<CdcRelay>(_services, producer.Factory);
+            Run = Task.Run(() => relay.RunAsync(_stop.Token));
+        }
+
+        public string Slot { get; }
+
+        public string Prefix { get; }
+
+        public string ConnectionString { get; }
+
+        public string Topic => $"{Prefix}.source.comments";
+
+        public Task Run { get; }
+
+        /// <summary>Starts a relay and returns once its snapshot is in "Kafka" and its slot streams.</summary>
+        public static async Task<RelayRun> StartAsync(TestDatabase database, RecordingProducer producer, string? slot = null)
+        {
+            var run = new RelayRun(database, producer, slot ?? $"r{Guid.NewGuid():N}"[..16]);
+            var deadline = DateTime.UtcNow + s_wait;
+            while (await database.ScalarAsync<long>(
+                "SELECT count(*) FROM staging.cdc_relays r JOIN pg_replication_slots s USING (slot_name) WHERE r.slot_name = @slot AND s.active",
+                ("slot", run.Slot)) == 0)
+            {
+                if (run.Run.IsCompleted)
+                {
+                    await run.Run; // throws what stopped it
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "the relay did not start streaming");
+                await Task.Delay(50);
+            }
+
+            return run;
+        }
+
+        /// <summary>The slot's confirmed_flush_lsn.</summary>
+        public async Task<ulong> ConfirmedAsync()
+        {
+            await using var command = _services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+                "SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint FROM pg_replication_slots WHERE slot_name = @slot");
+            command.Parameters.AddWithValue("slot", Slot);
+            return (ulong)(long)(await command.ExecuteScalarAsync())!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            try
+            {
+                await Run;
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+            {
+            }
+
+            await _services.DisposeAsync();
+            _stop.Dispose();
+        }
+    }
+
+    private enum DeliveryMode
+    {
+        /// <summary>Each message is acknowledged as it is produced.</summary>
+        Deliver,
+
+        /// <summary>Acknowledgements wait for <see cref="RecordingProducer.Release"/>.</summary>
+        Hold,
+
+        /// <summary>Each message is rejected (message too large).</summary>
+        Fail,
+    }
+
+    /// <summary>A Kafka producer that records what the relay produces and reports deliveries as the test says.</summary>
+    private sealed class RecordingProducer
+    {
+        private readonly Lock _lock = new();
+        private readonly List<Produced> _messages = [];
+        private readonly List<Action> _held = [];
+
+        public RecordingProducer()
+        {
+            var producer = new Mock<IProducer<byte[]?, byte[]?>>();
+            producer
+                .Setup(p => p.Produce(It.IsAny<string>(), It.IsAny<Message<byte[]?, byte[]?>>(), It.IsAny<Action<DeliveryReport<byte[]?, byte[]?>>>()))
+                .Callback<string, Message<byte[]?, byte[]?>, Action<DeliveryReport<byte[]?, byte[]?>>>(OnProduce);
+            producer.Setup(p => p.Flush(It.IsAny<TimeSpan>())).Returns(() =>
+            {
+                lock (_lock)
+                {
+                    return _held.Count;
+                }
+            });
+            var factory = new Mock<CdcProducerFactory>(Options.Create(new KafkaOptions()));
+            factory.Setup(f => f.Create()).Returns(producer.Object);
+            Factory = factory.Object;
+        }
+
+        public CdcProducerFactory Factory { get; }
+
+        public DeliveryMode Mode { get; set; }
+
+        public List<Produced> Messages
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
+
+        /// <summary>Acknowledges the held messages.</summary>
+        public void Release()
+        {
+            List<Action> held;
+            lock (_lock)
+            {
+                held = [.. _held];
+                _held.Clear();
+                Mode = DeliveryMode.Deliver;
+            }
+
+            held.ForEach(deliver => deliver());
+        }
+
+        public async Task<List<Produced>> WaitForAsync(Func<List<Produced>, bool> done)
+        {
+            var deadline = DateTime.UtcNow + s_wait;
+            while (!done(Messages))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the relay produced {Messages.Count} messages: not what the test waits for");
+                await Task.Delay(20);
+            }
+
+            return Messages;
+        }
+
+        private void OnProduce(string topic, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> handler)
+        {
+            DeliveryReport<byte[]?, byte[]?> report;
+            lock (_lock)
+            {
+                _messages.Add(new Produced(topic, message.Key, message.Value));
+                var fail = Mode == DeliveryMode.Fail;
+                report = new DeliveryReport<byte[]?, byte[]?>
+                {
+                    Topic = topic,
+                    Message = message,
+                    Error = new Error(fail ? ErrorCode.MsgSizeTooLarge : ErrorCode.NoError),
+                    Status = fail ? PersistenceStatus.NotPersisted : PersistenceStatus.Persisted,
+                };
+                if (Mode == DeliveryMode.Hold)
+                {
+                    _held.Add(() => handler(report));
+                    return;
+                }
+            }
+
+            handler(report);
+        }
+    }
+
+    private sealed record Produced(string Topic, byte[]? Key, byte[]? Value)
+    {
+        public override string ToString() => $"{Topic} {(Key is null ? "null" : Encoding.UTF8.GetString(Key))} {(Value is null ? "null" : Encoding.UTF8.GetString(Value))}";
+    }
+}
