@@ -46,11 +46,18 @@ public sealed class CdcRelay(
         var slot = await Slot().PrepareAsync(replication, new RelaySnapshot(dataSource, settings.Publication), producer, cancellationToken);
 
         var acknowledgements = new RelayAcknowledgements();
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopStatus = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var status = new RelayPositionConfirmer(replication, acknowledgements, logger).RunAsync(settings.StatusInterval, stopStatus.Token);
+        var status = new RelayPositionConfirmer(replication, acknowledgements, logger).RunAsync(settings.StatusInterval, stream.Cancel, stopStatus.Token);
         try
         {
-            await StreamAsync(replication, slot, producer, acknowledgements, cancellationToken);
+            await StreamAsync(replication, slot, producer, acknowledgements, stream.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The confirmer stopped the stream: a delivery failed.
+            acknowledgements.ThrowIfFailed();
+            throw;
         }
         finally
         {

@@ -52,6 +52,29 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         Assert.Equal(JsonValueKind.Null, d.GetProperty("after").ValueKind);
     }
 
+    [Fact]
+    public async Task A_delivery_failure_stops_the_relay_without_confirming_the_failed_change()
+    {
+        await CleanAsync();
+        var producer = new RecordingProducer();
+        var relay = await RelayRun.StartAsync(database, producer);
+        try
+        {
+            producer.Mode = DeliveryMode.Fail;
+            await ChangeAsync("INSERT INTO source.comments (comment_text, labels) VALUES ('never delivered', 0)");
+
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => relay.Run.WaitAsync(s_wait));
+            var rejected = Assert.IsType<KafkaException>(failure.InnerException);
+            Assert.Equal(ErrorCode.MsgSizeTooLarge, rejected.Error.Code);
+            var create = Json(Assert.Single(producer.Messages).Value);
+            Assert.True(await relay.ConfirmedAsync() <= CommitLsn(create), "the relay confirmed a change Kafka rejected");
+        }
+        finally
+        {
+            await relay.DisposeAsync();
+        }
+    }
+
     private async Task CleanAsync()
     {
         // The class's tests share the database: each starts from an empty table, the slots of earlier ones go.
