@@ -9,11 +9,11 @@ namespace ToxicFunctions.Streaming;
 
 /// <summary>
 /// Change data capture without Debezium: reads the publication's changes through a logical replication slot
-/// (pgoutput, via Npgsql) and produces them to Kafka in Debezium's PostgreSQL connector format, a tombstone after each
-/// delete. A new slot starts with a snapshot of the tables (op <c>r</c>) taken at the slot's consistent point. The relay
-/// confirms a WAL position to PostgreSQL only once Kafka has acknowledged every event up to it, so after a crash it
-/// resumes from there (events may repeat, never go missing); when nothing is in flight it confirms the server's latest
-/// position, so WAL does not pile up behind an idle slot.
+/// (pgoutput, via Npgsql) and produces them to Kafka in Debezium's PostgreSQL connector format: a tombstone after each
+/// delete, a truncate event (null key) per truncated table. A new slot starts with a snapshot of the tables (op
+/// <c>r</c>) taken at the slot's consistent point. The relay confirms a WAL position to PostgreSQL only once Kafka has
+/// acknowledged every event up to it, so after a crash it resumes from there (events may repeat, never go missing);
+/// when nothing is in flight it confirms the server's latest position, so WAL does not pile up behind an idle slot.
 /// </summary>
 /// <remarks>
 /// The parts: <see cref="RelaySlot"/> (slot, snapshot bookkeeping) with <see cref="RelaySnapshot"/> (snapshot rows),

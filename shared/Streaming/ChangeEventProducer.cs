@@ -5,7 +5,7 @@ namespace ToxicFunctions.Streaming;
 /// <summary>
 /// Produces captured changes to their tables' topics (<c>&lt;prefix&gt;.&lt;schema&gt;.&lt;table&gt;</c>) as Debezium
 /// events, each tracked in <see cref="RelayAcknowledgements"/> until Kafka reports its delivery: a change event keyed
-/// by the row's primary key, and a tombstone (null value) after a delete.
+/// by the row's primary key, a tombstone (null value) after a delete, and a truncate with a null key and no tombstone.
 /// </summary>
 internal sealed class ChangeEventProducer(IProducer<byte[]?, byte[]?> producer, DebeziumEventWriter writer, string topicPrefix)
 {
@@ -16,7 +16,7 @@ internal sealed class ChangeEventProducer(IProducer<byte[]?, byte[]?> producer, 
     public void Send(CapturedChange change, RelayAcknowledgements acknowledgements, RelayAcknowledgements.Transaction transaction)
     {
         var topic = change.Table.Topic(topicPrefix);
-        var key = writer.Key(change.Table, change.After ?? change.Before!);
+        var key = change.IsTruncate ? null : writer.Key(change.Table, change.After ?? change.Before!);
         Produce(acknowledgements, transaction, topic, key, writer.Value(change.Table, change.Op, change.Before, change.After, change.Source));
         if (change.Op == 'd')
         {

@@ -56,9 +56,13 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The message value: the change envelope.</summary>
+    /// <summary>
+    /// The message value: the change envelope. A truncate (op <c>t</c>) has neither row; with the schema wrapper its
+    /// schema is the table's envelope schema, as for every other event of the table (Debezium's truncate event, whose
+    /// Kafka key is null).
+    /// </summary>
     /// <param name="table">The table changed.</param>
-    /// <param name="op">c (create), u (update), d (delete) or r (read, a snapshot row).</param>
+    /// <param name="op">c (create), u (update), d (delete), r (read, a snapshot row) or t (truncate).</param>
     /// <param name="before">The old row (updates and deletes under REPLICA IDENTITY FULL), else null.</param>
     /// <param name="after">The new row (creates, updates, reads), else null.</param>
     /// <param name="source">Where the change comes from.</param>

@@ -8,7 +8,7 @@ namespace ToxicFunctions.Streaming;
 /// <summary>
 /// Turns pgoutput replication messages into the relay's events: transaction boundaries and captured changes with
 /// their before/after rows (text format) and source positions. Relation messages describe the tables; the catalog adds
-/// their primary keys. An unchanged TOASTed value (which pgoutput does
+/// their primary keys. A truncate gives one change per truncated table. An unchanged TOASTed value (which pgoutput does
 /// not send) is taken from the old row when there is one (REPLICA IDENTITY FULL).
 /// </summary>
 internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
@@ -69,6 +69,20 @@ internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
                         yield return Change(table, 'd', before, null, message);
                         break;
                     }
+
+                case TruncateMessage truncate:
+                    // pgoutput sends the relation of every truncated published table before the truncate itself.
+                    foreach (var relation in truncate.Relations)
+                    {
+                        if (!_tables.TryGetValue(relation.RelationId, out var table))
+                        {
+                            table = _tables[relation.RelationId] = await DescribeAsync(relation, cancellationToken);
+                        }
+
+                        yield return Change(table, 't', null, null, message);
+                    }
+
+                    break;
 
                 case CommitMessage commit:
                     yield return new TransactionCommitted((ulong)commit.TransactionEndLsn);

@@ -53,6 +53,44 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task Truncate_gives_one_t_event_with_a_null_key_and_the_confirmed_position_passes_it_once_kafka_holds_it()
+    {
+        await CleanAsync();
+        await database.ExecuteAsync("INSERT INTO source.comments (comment_text, labels) VALUES ('to be truncated', 1)");
+        var producer = new RecordingProducer();
+        await using var relay = await RelayRun.StartAsync(database, producer);
+        Assert.Single(await producer.WaitForAsync(m => m.Count >= 1)); // the snapshot row
+
+        producer.Mode = DeliveryMode.Hold;
+        var truncate = await ChangeAsync("TRUNCATE source.comments");
+        var events = await producer.WaitForAsync(m => m.Count >= 2);
+        await Task.Delay(500); // nothing follows it: no tombstone
+        events = producer.Messages;
+        Assert.Equal(2, events.Count);
+        var (key, value) = (events[1].Key, Json(events[1].Value));
+        Assert.Equal(relay.Topic, events[1].Topic);
+        Assert.Null(key);
+        Assert.Equal("t", value.GetProperty("op").GetString());
+        Assert.Equal(JsonValueKind.Null, value.GetProperty("before").ValueKind);
+        Assert.Equal(JsonValueKind.Null, value.GetProperty("after").ValueKind);
+        Assert.Equal(JsonValueKind.Null, value.GetProperty("transaction").ValueKind);
+        AssertSource(value, truncate, relay);
+
+        // Kafka has not acknowledged it yet: the slot stays where PostgreSQL would send the truncate again.
+        await Task.Delay(RelayRun.StatusInterval * 5);
+        Assert.True(await relay.ConfirmedAsync() <= CommitLsn(value), "the relay confirmed a truncate Kafka had not acknowledged");
+
+        producer.Release();
+        var deadline = DateTime.UtcNow + s_wait;
+        while (await relay.ConfirmedAsync() < truncate.After && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await relay.ConfirmedAsync() >= truncate.After, "the confirmed position did not pass the acknowledged truncate");
+    }
+
+    [Fact]
     public async Task A_delivery_failure_stops_the_relay_without_confirming_the_failed_change()
     {
         await CleanAsync();
@@ -72,6 +110,42 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         finally
         {
             await relay.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_truncate_event_has_no_rows_the_source_block_and_the_tables_envelope_schema(bool includeSchema)
+    {
+        var table = new CapturedTable(
+            "source", "comments", [new("id", 2950), new("comment_text", 25), new("labels", 21), new("created_at", 1184)], [0]);
+        var writer = new DebeziumEventWriter("toxic", "toxicdb", includeSchema);
+        var source = new ChangeSource(41002048, 41000768, 88310, DateTimeOffset.FromUnixTimeMilliseconds(1796031070048), "false");
+
+        using var truncate = JsonDocument.Parse(writer.Value(table, 't', null, null, source));
+        using var create = JsonDocument.Parse(writer.Value(table, 'c', null, ["0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e", "x", "1", "2026-11-26 01:02:03+00"], source));
+
+        var payload = includeSchema ? truncate.RootElement.GetProperty("payload") : truncate.RootElement;
+        Assert.Equal("t", payload.GetProperty("op").GetString());
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("before").ValueKind);
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("after").ValueKind);
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("transaction").ValueKind);
+        Assert.True(payload.GetProperty("ts_ms").GetInt64() > 0);
+        var block = payload.GetProperty("source");
+        Assert.Equal(41002048, block.GetProperty("lsn").GetInt64());
+        Assert.Equal("[\"41000768\",\"41002048\"]", block.GetProperty("sequence").GetString());
+        Assert.Equal(88310, block.GetProperty("txId").GetInt64());
+        Assert.Equal(1796031070048, block.GetProperty("ts_ms").GetInt64());
+        Assert.Equal("false", block.GetProperty("snapshot").GetString());
+        Assert.Equal(("toxic", "toxicdb", "source", "comments"), (
+            block.GetProperty("name").GetString(), block.GetProperty("db").GetString(),
+            block.GetProperty("schema").GetString(), block.GetProperty("table").GetString()));
+        Assert.Equal(includeSchema, truncate.RootElement.TryGetProperty("schema", out var schema));
+        if (includeSchema)
+        {
+            Assert.Equal("toxic.source.comments.Envelope", schema.GetProperty("name").GetString());
+            Assert.Equal(create.RootElement.GetProperty("schema").GetRawText(), schema.GetRawText());
         }
     }
 
