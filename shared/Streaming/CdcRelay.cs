@@ -77,7 +77,7 @@ public sealed class CdcRelay(
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var decoder = new PgOutputDecoder(dataSource);
+        var decoder = new PgOutputDecoder(dataSource, settings.UnavailableValuePlaceholder);
         var messages = replication.StartReplication(slot, new PgOutputReplicationOptions(settings.Publication, PgOutputProtocolVersion.V1), cancellationToken);
         RelayAcknowledgements.Transaction? transaction = null;
         await foreach (var item in decoder.DecodeAsync(messages, cancellationToken))

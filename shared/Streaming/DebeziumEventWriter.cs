@@ -32,6 +32,14 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
     private const uint TimestampTzOid = 1184;
     private const uint UuidOid = 2950;
 
+    /// <summary>
+    /// Whether values of the PostgreSQL type <paramref name="typeOid"/> are written as their text, as JSON strings
+    /// (text, varchar, json, numeric, uuid, ...): the text-like columns, where an unavailable value is written as
+    /// Debezium's placeholder. Numbers, booleans and date/time types (never TOASTed) are not.
+    /// </summary>
+    public static bool IsTextLike(uint typeOid) =>
+        typeOid is not (BoolOid or Int2Oid or Int4Oid or Int8Oid or OidOid or Float4Oid or Float8Oid or DateOid or TimestampOid or TimestampTzOid);
+
     /// <summary>The message key: the primary key columns.</summary>
     public byte[] Key(CapturedTable table, IReadOnlyList<string?> row)
     {

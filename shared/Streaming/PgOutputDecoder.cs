@@ -9,9 +9,10 @@ namespace ToxicFunctions.Streaming;
 /// Turns pgoutput replication messages into the relay's events: transaction boundaries and captured changes with
 /// their before/after rows (text format) and source positions. Relation messages describe the tables; the catalog adds
 /// their primary keys. A truncate gives one change per truncated table. An unchanged TOASTed value (which pgoutput does
-/// not send) is taken from the old row when there is one (REPLICA IDENTITY FULL).
+/// not send) is taken from the old row when there is one (REPLICA IDENTITY FULL), else written as
+/// <see cref="CdcOptions.UnavailableValuePlaceholder"/> in text-like columns and null in others, as Debezium does.
 /// </summary>
-internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
+internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource, string unavailableValuePlaceholder)
 {
     private readonly Dictionary<uint, CapturedTable> _tables = [];
     private uint? _xid;
@@ -40,7 +41,7 @@ internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
                 case InsertMessage insert:
                     {
                         var table = _tables[insert.Relation.RelationId];
-                        var after = await ReadRowAsync(insert.NewRow, null, cancellationToken);
+                        var after = await ReadRowAsync(table, insert.NewRow, null, cancellationToken);
                         yield return Change(table, 'c', null, after, message);
                         break;
                     }
@@ -48,8 +49,8 @@ internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
                 case UpdateMessage update:
                     {
                         var table = _tables[update.Relation.RelationId];
-                        var before = update is FullUpdateMessage full ? await ReadRowAsync(full.OldRow, null, cancellationToken) : null;
-                        var after = await ReadRowAsync(update.NewRow, before, cancellationToken);
+                        var before = update is FullUpdateMessage full ? await ReadRowAsync(table, full.OldRow, null, cancellationToken) : null;
+                        var after = await ReadRowAsync(table, update.NewRow, before, cancellationToken);
                         yield return Change(table, 'u', before, after, message);
                         break;
                     }
@@ -57,7 +58,7 @@ internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
                 case FullDeleteMessage delete:
                     {
                         var table = _tables[delete.Relation.RelationId];
-                        var before = await ReadRowAsync(delete.OldRow, null, cancellationToken);
+                        var before = await ReadRowAsync(table, delete.OldRow, null, cancellationToken);
                         yield return Change(table, 'd', before, null, message);
                         break;
                     }
@@ -65,7 +66,7 @@ internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
                 case KeyDeleteMessage delete:
                     {
                         var table = _tables[delete.Relation.RelationId];
-                        var before = await ReadRowAsync(delete.Key, null, cancellationToken);
+                        var before = await ReadRowAsync(table, delete.Key, null, cancellationToken);
                         yield return Change(table, 'd', before, null, message);
                         break;
                     }
@@ -106,19 +107,25 @@ internal sealed class PgOutputDecoder(NpgsqlDataSource dataSource)
         return new CapturedTable(relation.Namespace, relation.RelationName, columns, keys);
     }
 
-    /// <summary>Reads a row in text format; an unchanged TOASTed value (not sent) is taken from <paramref name="previous"/>.</summary>
-    private static async Task<string?[]> ReadRowAsync(ReplicationTuple tuple, string?[]? previous, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a row in text format. An unchanged TOASTed value (not sent) is taken from <paramref name="previous"/>;
+    /// without one it is unavailable: the placeholder in a text-like column, else null.
+    /// </summary>
+    private async Task<string?[]> ReadRowAsync(CapturedTable table, ReplicationTuple tuple, string?[]? previous, CancellationToken cancellationToken)
     {
         var row = new string?[tuple.NumColumns];
         var i = 0;
         await foreach (var value in tuple.WithCancellation(cancellationToken))
         {
             row[i] = value.IsDBNull ? null
-                : value.IsUnchangedToastedValue ? previous?[i]
+                : value.IsUnchangedToastedValue ? previous is not null ? previous[i] : Unavailable(table.Columns[i])
                 : await value.Get<string>(cancellationToken);
             i++;
         }
 
         return row;
     }
+
+    private string? Unavailable(CapturedColumn column) =>
+        DebeziumEventWriter.IsTextLike(column.TypeOid) ? unavailableValuePlaceholder : null;
 }

@@ -91,6 +91,38 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task An_unchanged_toasted_text_without_an_old_row_is_written_as_the_unavailable_value_placeholder()
+    {
+        await CleanAsync();
+        await database.ExecuteAsync("ALTER TABLE source.comments REPLICA IDENTITY DEFAULT");
+        try
+        {
+            // 22 KB of hex digits: compressed, still far over the 2 KB TOAST threshold, so stored out of line.
+            var id = await database.ScalarAsync<Guid>(
+                "INSERT INTO source.comments (comment_text, labels) SELECT string_agg(md5(random()::text), ''), 0 FROM generate_series(1, 700) RETURNING id");
+            var producer = new RecordingProducer();
+            await using var relay = await RelayRun.StartAsync(database, producer);
+            await producer.WaitForAsync(m => m.Count >= 1);
+
+            await ChangeAsync("UPDATE source.comments SET labels = 1 WHERE id = @id", id);
+            var events = await producer.WaitForAsync(m => m.Count >= 2);
+
+            var update = Json(events[1].Value);
+            Assert.Equal("u", update.GetProperty("op").GetString());
+            Assert.Equal(JsonValueKind.Null, update.GetProperty("before").ValueKind);
+            var after = update.GetProperty("after");
+            Assert.Equal(id.ToString(), after.GetProperty("id").GetString());
+            Assert.Equal(1, after.GetProperty("labels").GetInt32());
+            Assert.Equal(CdcOptions.DefaultUnavailableValuePlaceholder, after.GetProperty("comment_text").GetString());
+            Assert.Equal(22_400, Json(events[0].Value).GetProperty("after").GetProperty("comment_text").GetString()!.Length);
+        }
+        finally
+        {
+            await database.ExecuteAsync("ALTER TABLE source.comments REPLICA IDENTITY FULL");
+        }
+    }
+
+    [Fact]
     public async Task A_delivery_failure_stops_the_relay_without_confirming_the_failed_change()
     {
         await CleanAsync();
@@ -148,6 +180,17 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
             Assert.Equal(create.RootElement.GetProperty("schema").GetRawText(), schema.GetRawText());
         }
     }
+
+    [Theory]
+    [InlineData(25u, true)] // text
+    [InlineData(1043u, true)] // varchar
+    [InlineData(3802u, true)] // jsonb
+    [InlineData(1700u, true)] // numeric
+    [InlineData(21u, false)] // int2
+    [InlineData(16u, false)] // bool
+    [InlineData(1184u, false)] // timestamptz
+    public void Text_like_columns_are_those_written_as_their_text(uint typeOid, bool textLike) =>
+        Assert.Equal(textLike, DebeziumEventWriter.IsTextLike(typeOid));
 
     private async Task CleanAsync()
     {
