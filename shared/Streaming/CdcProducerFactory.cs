@@ -4,11 +4,11 @@ using Microsoft.Extensions.Options;
 namespace ToxicFunctions.Streaming;
 
 /// <summary>
-/// Builds the Kafka producer of the CDC relay (setting <c>Kafka:BootstrapServers</c>):
+/// Builds the Kafka producer of the CDC relay (settings <c>Kafka:BootstrapServers</c>, <c>Cdc:CompressionType</c>):
 /// idempotent, acks from all replicas, the Java client's partitioner as Debezium uses it. Tests substitute
 /// <see cref="Create"/> to run the relay without a broker.
 /// </summary>
-public class CdcProducerFactory(IOptions<KafkaOptions> kafka)
+public class CdcProducerFactory(IOptions<KafkaOptions> kafka, IOptions<CdcOptions> options)
 {
     /// <summary>The producer's settings.</summary>
     public ProducerConfig Config() => new()
@@ -18,6 +18,7 @@ public class CdcProducerFactory(IOptions<KafkaOptions> kafka)
         Acks = Acks.All,
         LingerMs = 5,
         Partitioner = Partitioner.Murmur2Random, // the Java client's default, which Debezium uses
+        CompressionType = options.Value.CompressionType,
     };
 
     /// <summary>

@@ -192,6 +192,19 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
     public void Text_like_columns_are_those_written_as_their_text(uint typeOid, bool textLike) =>
         Assert.Equal(textLike, DebeziumEventWriter.IsTextLike(typeOid));
 
+    [Fact]
+    public void The_producer_compresses_with_zstd_unless_configured_otherwise()
+    {
+        var kafka = Options.Create(new KafkaOptions { BootstrapServers = "127.0.0.1:1" });
+        Assert.Equal(CompressionType.Zstd, new CdcProducerFactory(kafka, Options.Create(new CdcOptions())).Config().CompressionType);
+
+        using var services = database.CreateServices(new Dictionary<string, string?> { ["Cdc:CompressionType"] = "lz4" });
+        var config = services.GetRequiredService<CdcProducerFactory>().Config();
+        Assert.Equal(CompressionType.Lz4, config.CompressionType);
+        Assert.True(config.EnableIdempotence);
+        Assert.Equal(Acks.All, config.Acks);
+    }
+
     private async Task CleanAsync()
     {
         // The class's tests share the database: each starts from an empty table, the slots of earlier ones go.
@@ -368,7 +381,7 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
                     return _held.Count;
                 }
             });
-            var factory = new Mock<CdcProducerFactory>(Options.Create(new KafkaOptions()));
+            var factory = new Mock<CdcProducerFactory>(Options.Create(new KafkaOptions()), Options.Create(new CdcOptions()));
             factory.Setup(f => f.Create()).Returns(producer.Object);
             Factory = factory.Object;
         }
