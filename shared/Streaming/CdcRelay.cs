@@ -11,9 +11,10 @@ namespace ToxicFunctions.Streaming;
 /// Change data capture without Debezium: reads the publication's changes through a logical replication slot
 /// (pgoutput, via Npgsql) and produces them to Kafka in Debezium's PostgreSQL connector format: a tombstone after each
 /// delete, a truncate event (null key) per truncated table. A new slot starts with a snapshot of the tables (op
-/// <c>r</c>) taken at the slot's consistent point. The relay confirms a WAL position to PostgreSQL only once Kafka has
-/// acknowledged every event up to it, so after a crash it resumes from there (events may repeat, never go missing);
-/// when nothing is in flight it confirms the server's latest position, so WAL does not pile up behind an idle slot.
+/// <c>r</c>) taken at the slot's consistent point; a re-snapshot (<see cref="ResnapshotAsync"/>) starts it with a
+/// truncate event per table. The relay confirms a WAL position to PostgreSQL only once Kafka has acknowledged every
+/// event up to it, so after a crash it resumes from there (events may repeat, never go missing); when nothing is in
+/// flight it confirms the server's latest position, so WAL does not pile up behind an idle slot.
 /// </summary>
 /// <remarks>
 /// The parts: <see cref="RelaySlot"/> (slot, snapshot bookkeeping) with <see cref="RelaySnapshot"/> (snapshot rows),
@@ -26,7 +27,7 @@ public sealed class CdcRelay(
 {
     /// <summary>Runs until cancelled or until Kafka rejects an event (then throws; running again resumes).</summary>
     /// <exception cref="InvalidOperationException">
-    /// Kafka rejected an event (the inner exception says why), or the snapshot did not reach Kafka.
+    /// Kafka rejected an event (the inner exception says why), the snapshot did not reach Kafka, or the slot was invalidated.
     /// </exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -66,6 +67,15 @@ public sealed class CdcRelay(
             producer.Flush(TimeSpan.FromSeconds(10));
         }
     }
+
+    /// <summary>
+    /// Gap repair: drops the relay's slot and its completed snapshot (<c>staging.cdc_relays</c>), so that the next
+    /// <see cref="RunAsync"/> creates a new slot and snapshot, which starts with a truncate event per captured table at
+    /// the snapshot's consistent point (consumers drop rows whose deletes they lost; the snapshot rows bring back the
+    /// rest). Returns whether a slot existed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A running relay holds the slot: stop it first.</exception>
+    public Task<bool> ResnapshotAsync(CancellationToken cancellationToken) => Slot().RequestResnapshotAsync(cancellationToken);
 
     private RelaySlot Slot() => new(dataSource, options.Value.SlotName, logger);
 

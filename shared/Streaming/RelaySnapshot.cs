@@ -6,18 +6,21 @@ namespace ToxicFunctions.Streaming;
 
 /// <summary>
 /// Produces a snapshot of every table of the publication as read events (op <c>r</c>), read in the snapshot a new slot
-/// exported, all at the slot's consistent point.
+/// exported, all at the slot's consistent point. A repair snapshot (a re-snapshot) first produces a truncate event per
+/// table at that same point: a consumer then drops rows whose deletes were lost, and the snapshot's rows, not older
+/// than the truncate, bring back every row that exists.
 /// </summary>
 internal sealed partial class RelaySnapshot(NpgsqlDataSource dataSource, string publication)
 {
     /// <summary>Produces the snapshot and returns once Kafka holds all of it; returns the number of rows.</summary>
     /// <param name="snapshotName">The snapshot the slot exported (valid until the replication connection's next command).</param>
     /// <param name="consistentPoint">The slot's consistent point: every event's position (source lsn and commit lsn).</param>
+    /// <param name="repair">Whether to start with a truncate event per table (a re-snapshot).</param>
     /// <param name="producer">Where the events go.</param>
     /// <param name="cancellationToken">Stops the snapshot.</param>
     /// <exception cref="InvalidOperationException">Kafka did not acknowledge every event; the snapshot must be taken again.</exception>
     public async Task<long> ProduceAsync(
-        string snapshotName, ulong consistentPoint, ChangeEventProducer producer, CancellationToken cancellationToken)
+        string snapshotName, ulong consistentPoint, bool repair, ChangeEventProducer producer, CancellationToken cancellationToken)
     {
         if (!SnapshotNamePattern().IsMatch(snapshotName))
         {
@@ -41,6 +44,14 @@ internal sealed partial class RelaySnapshot(NpgsqlDataSource dataSource, string 
         foreach (var (schema, name) in await CapturedTableCatalog.PublicationTablesAsync(connection, publication, cancellationToken))
         {
             tables.Add(await CapturedTableCatalog.ReadAsync(connection, schema, name, cancellationToken));
+        }
+
+        if (repair)
+        {
+            foreach (var table in tables)
+            {
+                producer.Send(new CapturedChange(table, 't', null, null, source), acknowledgements, sent);
+            }
         }
 
         long rows = 0;

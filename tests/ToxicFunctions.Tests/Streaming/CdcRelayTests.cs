@@ -123,6 +123,72 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task Resnapshot_drops_the_slot_and_the_next_start_emits_a_truncate_then_the_rows_at_the_consistent_point()
+    {
+        await CleanAsync();
+        await database.ExecuteAsync("INSERT INTO source.comments (comment_text, labels) SELECT 'row ' || g, g % 2 FROM generate_series(1, 3) g");
+        var first = new RecordingProducer();
+        var relay = await RelayRun.StartAsync(database, first);
+        var snapshot = await first.WaitForAsync(m => m.Count >= 3);
+        Assert.All(snapshot, e => Assert.Equal("r", Json(e.Value).GetProperty("op").GetString())); // a first snapshot: no truncate
+
+        // A running relay holds the slot: nothing changes.
+        var refused = await ToxicCli.RunAsync(["cdc-relay", "--resnapshot"], environment: relay.CliEnvironment);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("in use by a running relay", refused.Errors, StringComparison.Ordinal);
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM staging.cdc_relays WHERE slot_name = @slot", relay.Slot));
+
+        await relay.DisposeAsync();
+        await WaitForInactiveSlotAsync(relay.Slot);
+        await database.ExecuteAsync("DELETE FROM source.comments WHERE comment_text = 'row 2'");
+        await database.ExecuteAsync("INSERT INTO source.comments (comment_text, labels) VALUES ('row 4', 0)");
+        var reset = await ToxicCli.RunAsync(["cdc-relay", "--resnapshot"], environment: relay.CliEnvironment);
+        Assert.True(reset.ExitCode == 0, reset.Errors);
+        Assert.Contains($"slot {relay.Slot} dropped", reset.Output, StringComparison.Ordinal);
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM pg_replication_slots WHERE slot_name = @slot", relay.Slot));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM staging.cdc_relays WHERE slot_name = @slot", relay.Slot));
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM staging.cdc_relay_resnapshots WHERE slot_name = @slot", relay.Slot));
+
+        var second = new RecordingProducer();
+        await using var restarted = await RelayRun.StartAsync(database, second, relay.Slot);
+        var events = await second.WaitForAsync(m => m.Count >= 4);
+        var consistentPoint = await database.ScalarAsync<long>(
+            "SELECT (snapshot_lsn - '0/0'::pg_lsn)::bigint FROM staging.cdc_relays WHERE slot_name = @slot", ("slot", relay.Slot));
+        Assert.Equal(4, events.Count);
+        Assert.Null(events[0].Key);
+        Assert.Equal(["t", "r", "r", "r"], events.Select(e => Json(e.Value).GetProperty("op").GetString()));
+        Assert.Equal(
+            ["row 1", "row 3", "row 4"],
+            events.Skip(1).Select(e => Json(e.Value).GetProperty("after").GetProperty("comment_text").GetString()).Order());
+        foreach (var e in events)
+        {
+            var source = Json(e.Value).GetProperty("source");
+            Assert.Equal("true", source.GetProperty("snapshot").GetString());
+            Assert.Equal(consistentPoint, source.GetProperty("lsn").GetInt64());
+            Assert.Equal($"[\"{consistentPoint}\",\"{consistentPoint}\"]", source.GetProperty("sequence").GetString());
+            Assert.Equal("comments", source.GetProperty("table").GetString());
+        }
+
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM staging.cdc_relay_resnapshots WHERE slot_name = @slot", relay.Slot));
+    }
+
+    [Fact]
+    public async Task A_slot_that_vanished_after_its_snapshot_is_replaced_by_a_repair_snapshot()
+    {
+        await CleanAsync();
+        await database.ExecuteAsync("INSERT INTO source.comments (comment_text, labels) VALUES ('kept', 0)");
+        var relay = await RelayRun.StartAsync(database, new RecordingProducer());
+        await relay.DisposeAsync();
+        await WaitForInactiveSlotAsync(relay.Slot);
+        await database.ScalarAsync<object>("SELECT pg_drop_replication_slot(@slot)::text", ("slot", relay.Slot)); // changes since are lost
+
+        var producer = new RecordingProducer();
+        await using var restarted = await RelayRun.StartAsync(database, producer, relay.Slot);
+
+        Assert.Equal(["t", "r"], (await producer.WaitForAsync(m => m.Count >= 2)).Select(e => Json(e.Value).GetProperty("op").GetString()));
+    }
+
+    [Fact]
     public async Task A_delivery_failure_stops_the_relay_without_confirming_the_failed_change()
     {
         await CleanAsync();
@@ -237,6 +303,18 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         return (ulong)(long)(await command.ExecuteScalarAsync())!;
     }
 
+    private async Task<long> CountAsync(string sql, string slot) => await database.ScalarAsync<long>(sql, ("slot", slot));
+
+    private async Task WaitForInactiveSlotAsync(string slot)
+    {
+        var deadline = DateTime.UtcNow + s_wait;
+        while (await CountAsync("SELECT count(*) FROM pg_replication_slots WHERE slot_name = @slot AND active", slot) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"slot {slot} stayed active after its relay stopped");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A streamed event's source block: its position within the change's WAL, its transaction, the table.</summary>
     private static void AssertSource(JsonElement value, Change change, RelayRun relay)
     {
@@ -302,6 +380,14 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         public string Topic => $"{Prefix}.source.comments";
 
         public Task Run { get; }
+
+        /// <summary>The settings of <c>toxic cdc-relay</c> for this relay's database and slot.</summary>
+        public Dictionary<string, string> CliEnvironment => new()
+        {
+            ["Postgres__ConnectionString"] = ConnectionString,
+            ["Cdc__SlotName"] = Slot,
+            ["Cdc__TopicPrefix"] = Prefix,
+        };
 
         /// <summary>Starts a relay and returns once its snapshot is in "Kafka" and its slot streams.</summary>
         public static async Task<RelayRun> StartAsync(TestDatabase database, RecordingProducer producer, string? slot = null)
