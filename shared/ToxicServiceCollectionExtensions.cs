@@ -53,6 +53,7 @@ public static class ToxicServiceCollectionExtensions
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
         services.AddSingleton<PartitionWatermarks>();
         services.AddSingleton<StreamChangeApplier>();
+        services.AddSingleton<CdcProducerFactory>();
         services.AddSingleton<CdcRelay>();
         services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();

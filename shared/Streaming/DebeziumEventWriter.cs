@@ -32,6 +32,14 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
     private const uint TimestampTzOid = 1184;
     private const uint UuidOid = 2950;
 
+    /// <summary>
+    /// Whether values of the PostgreSQL type <paramref name="typeOid"/> are written as their text, as JSON strings
+    /// (text, varchar, json, numeric, uuid, ...): the text-like columns, where an unavailable value is written as
+    /// Debezium's placeholder. Numbers, booleans and date/time types (never TOASTed) are not.
+    /// </summary>
+    public static bool IsTextLike(uint typeOid) =>
+        typeOid is not (BoolOid or Int2Oid or Int4Oid or Int8Oid or OidOid or Float4Oid or Float8Oid or DateOid or TimestampOid or TimestampTzOid);
+
     /// <summary>The message key: the primary key columns.</summary>
     public byte[] Key(CapturedTable table, IReadOnlyList<string?> row)
     {
@@ -56,9 +64,13 @@ public sealed class DebeziumEventWriter(string serverName, string database, bool
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The message value: the change envelope.</summary>
+    /// <summary>
+    /// The message value: the change envelope. A truncate (op <c>t</c>) has neither row; with the schema wrapper its
+    /// schema is the table's envelope schema, as for every other event of the table (Debezium's truncate event, whose
+    /// Kafka key is null).
+    /// </summary>
     /// <param name="table">The table changed.</param>
-    /// <param name="op">c (create), u (update), d (delete) or r (read, a snapshot row).</param>
+    /// <param name="op">c (create), u (update), d (delete), r (read, a snapshot row) or t (truncate).</param>
     /// <param name="before">The old row (updates and deletes under REPLICA IDENTITY FULL), else null.</param>
     /// <param name="after">The new row (creates, updates, reads), else null.</param>
     /// <param name="source">Where the change comes from.</param>

@@ -36,6 +36,18 @@ internal sealed class RelayAcknowledgements
         }
     }
 
+    /// <summary>The first delivery failure, if any.</summary>
+    public Exception? Failure
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failure;
+            }
+        }
+    }
+
     public Transaction Begin()
     {
         var transaction = new Transaction();
