@@ -14,7 +14,7 @@ namespace ToxicFunctions.Database;
 /// </summary>
 public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IOptions<PostgresOptions> postgres, ILogger<DatabaseMigrator> logger)
 {
-    private const long MigrationLockKey = 0x70786963_6d696772; // "toxicmigr"
+    private const string MigrationLockName = "toxic.migrations";
 
     /// <summary>Creates the database if it does not exist, then applies pending migrations.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -24,13 +24,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IOptions<Postg
         await EnsureDatabaseAsync(connectionString, cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
-        {
-            command.Parameters.AddWithValue("key", MigrationLockKey);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        try
+        await using (await AdvisoryLock.ForSessionAsync(connection, MigrationLockName, cancellationToken))
         {
             var upgrader = DeployChanges.To
                 .PostgresqlDatabase(connectionString)
@@ -43,12 +37,6 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IOptions<Postg
             {
                 throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
             }
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-            unlock.Parameters.AddWithValue("key", MigrationLockKey);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 

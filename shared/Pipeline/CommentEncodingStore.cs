@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using ToxicFunctions.Database;
 using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Pipeline;
@@ -52,7 +53,7 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource, IOptions<P
         if (missing.Length > 0)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var turn = await EncoderTurn.TakeAsync(connection, encoder, cancellationToken);
+            await using var turn = await AdvisoryLock.ForSessionAsync(connection, encoder, cancellationToken);
 
             // Another writer may have kept some of them while this one waited for its turn.
             foreach (var (name, features) in await ReadAsync(encoder, missing.Select(i => keys[i]).ToArray(), cancellationToken))

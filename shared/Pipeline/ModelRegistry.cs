@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using ToxicFunctions.Database;
 using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Pipeline;
@@ -27,11 +28,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('ml.model_versions:' || $1))", connection, transaction))
-        {
-            lockCommand.Parameters.Add(new NpgsqlParameter { Value = modelName });
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await AdvisoryLock.ForTransactionAsync(connection, $"ml.model_versions:{modelName}", cancellationToken: cancellationToken);
 
         await using var command = new NpgsqlCommand(
             """
@@ -149,12 +146,8 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
     }
 
     // Alias changes of one model take turns: a row lock cannot guard an alias that has no row yet.
-    private static async Task LockAliasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('ml.model_aliases:' || $1))", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = modelName });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task LockAliasesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, CancellationToken cancellationToken) =>
+        AdvisoryLock.ForTransactionAsync(connection, $"ml.model_aliases:{modelName}", cancellationToken: cancellationToken);
 
     private static async Task<int?> CurrentAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, string alias, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using ToxicFunctions.Database;
 using ToxicFunctions.Tokenization;
 
 namespace ToxicFunctions.Streaming;
@@ -31,6 +32,8 @@ public sealed class StreamChangeApplier(
     /// their session state in the pool (its batch table lives as long as the connection).
     /// </summary>
     public const string DataSourceKey = "stream";
+
+    private const string StagingLockName = "staging.stream_comments";
 
     private const string CreateBatchTable =
         """
@@ -141,6 +144,10 @@ public sealed class StreamChangeApplier(
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Batches of different partitions apply at the same time; a truncate applies alone, so that no batch can write a
+        // row older than the truncate that the truncate's update did not see and the batch's check did not either.
+        await AdvisoryLock.ForTransactionAsync(connection, StagingLockName, shared: truncates.Count == 0, cancellationToken);
         var truncated = 0L;
         foreach (var (change, message) in truncates.OrderBy(t => (t.Change.CommitLsn, t.Change.Lsn)))
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using ToxicFunctions.Database;
 using ToxicFunctions.Quality;
 
 namespace ToxicFunctions.Transform;
@@ -18,7 +19,7 @@ public sealed class TransformService(NpgsqlDataSource dataSource, TimeProvider t
     /// <summary>The suite of production tests, embedded from shared/Quality/suites/production.json.</summary>
     public const string ProductionSuite = "production";
 
-    private const long TransformLockKey = 0x70786963_7472666d; // "toxictrfm"
+    private const string TransformLockName = "production.transform";
 
     private static readonly Lazy<LoadedSuite> s_tests = new(() => SuiteLoader.LoadEmbedded(ProductionSuite));
 
@@ -29,11 +30,7 @@ public sealed class TransformService(NpgsqlDataSource dataSource, TimeProvider t
         var startedAt = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection))
-        {
-            lockCommand.Parameters.Add(new NpgsqlParameter { Value = TransformLockKey });
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await AdvisoryLock.ForTransactionAsync(connection, TransformLockName, cancellationToken: cancellationToken);
 
         var runs = new List<ModelRun>();
         foreach (var model in catalog.Models)
