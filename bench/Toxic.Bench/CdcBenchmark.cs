@@ -53,11 +53,28 @@ internal static class CdcBenchmark
         try
         {
             await WaitForRelayAsync(dataSource, $"slot_{name}");
+
+            // Warm-up: the topic appears with the relay's first event, and the consumer joins its group after that; the
+            // measurement starts once one comment has gone all the way, as in a deployment that is already running.
+            await InsertAsync(dataSource, texts, 0, 1);
+            var inserted = 1L;
+            var warm = Stopwatch.StartNew();
+            while (await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_comments") == 0)
+            {
+                if (warm.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException("the first comment did not reach staging within 60 s");
+                }
+
+                await Task.Delay(50);
+            }
+
+            Console.WriteLine($"warm-up: the first comment reached staging after {warm.Elapsed.TotalSeconds:F1} s (the topic and the consumer's group join)");
             Console.WriteLine($"local host up (pid {host.Id}); inserting {rate:N0} comments/s for {seconds} s, then a burst of {burst:N0}");
             var encodedBefore = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ml.comment_encodings");
 
+            var measureFrom = await ScalarAsync<DateTime>(dataSource, "SELECT clock_timestamp()");
             var stopwatch = Stopwatch.StartNew();
-            var inserted = 0L;
             var ticks = seconds * 10;
             for (var tick = 0; tick < ticks; tick++)
             {
@@ -88,10 +105,10 @@ internal static class CdcBenchmark
                 await Task.Delay(200);
             }
 
-            await PrintPhasesAsync(dataSource, steadySeconds);
+            await PrintPhasesAsync(dataSource, measureFrom, steadySeconds);
             var encodedDuring = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ml.comment_encodings") - encodedBefore;
-            var (events, spanSeconds, p50, p99, max, lost, steadyPerSecond) = await MeasureAsync(dataSource, steadySeconds);
-            var duplicated = await CountDuplicatesAsync(dataSource, events);
+            var (events, spanSeconds, p50, p99, max, lost, steadyPerSecond) = await MeasureAsync(dataSource, measureFrom, steadySeconds);
+            var duplicated = await CountDuplicatesAsync(dataSource, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_comments"));
             var gaps = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_offset_gaps");
             var topicEvents = CountTopicEvents($"{name}.source.comments");
             Console.WriteLine($"steady phase: {steadyPerSecond:F0} events/s applied; whole run incl. burst: {events / spanSeconds:F0} events/s; max latency {max:F0} ms");
@@ -109,24 +126,26 @@ internal static class CdcBenchmark
     }
 
     private static async Task<(long Events, double SpanSeconds, double P50, double P99, double Max, long Lost, double SteadyPerSecond)> MeasureAsync(
-        NpgsqlDataSource dataSource, double steadySeconds)
+        NpgsqlDataSource dataSource, DateTime from, double steadySeconds)
     {
         await using var command = dataSource.CreateCommand(
             """
             WITH latency AS (
                 SELECT pg_xact_commit_timestamp(s.xmin) AS committed,
                        extract(epoch FROM pg_xact_commit_timestamp(t.xmin) - pg_xact_commit_timestamp(s.xmin)) * 1000 AS ms
-                FROM source.comments s JOIN staging.stream_comments t ON t.source_id = s.id)
+                FROM source.comments s JOIN staging.stream_comments t ON t.source_id = s.id
+                WHERE pg_xact_commit_timestamp(s.xmin) >= @from)
             SELECT count(*),
-                   extract(epoch FROM max(committed + ms * interval '1 ms') - min(committed)),
+                   extract(epoch FROM max(committed + ms * interval '1 ms') - @from),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY ms),
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY ms),
                    max(ms),
                    (SELECT count(*) FROM source.comments s WHERE NOT EXISTS (SELECT FROM staging.stream_comments t WHERE t.source_id = s.id)),
-                   count(*) FILTER (WHERE committed + ms * interval '1 ms' <= (SELECT min(committed) FROM latency) + @steady * interval '1 s')
+                   count(*) FILTER (WHERE committed + ms * interval '1 ms' <= @from + @steady * interval '1 s')
             FROM latency
             """);
         command.Parameters.AddWithValue("steady", steadySeconds);
+        command.Parameters.AddWithValue("from", from);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var events = reader.GetInt64(0);
@@ -134,20 +153,22 @@ internal static class CdcBenchmark
     }
 
     /// <summary>Latency of the steady phase and of the burst apart, by source commit time.</summary>
-    private static async Task PrintPhasesAsync(NpgsqlDataSource dataSource, double steadySeconds)
+    private static async Task PrintPhasesAsync(NpgsqlDataSource dataSource, DateTime from, double steadySeconds)
     {
         await using var command = dataSource.CreateCommand(
             """
             WITH latency AS (
                 SELECT pg_xact_commit_timestamp(s.xmin) AS committed,
                        extract(epoch FROM pg_xact_commit_timestamp(t.xmin) - pg_xact_commit_timestamp(s.xmin)) * 1000 AS ms
-                FROM source.comments s JOIN staging.stream_comments t ON t.source_id = s.id),
+                FROM source.comments s JOIN staging.stream_comments t ON t.source_id = s.id
+                WHERE pg_xact_commit_timestamp(s.xmin) >= @from),
             phased AS (
-                SELECT committed > (SELECT min(committed) FROM latency) + @steady * interval '1 s' AS burst, ms FROM latency)
+                SELECT committed > @from + @steady * interval '1 s' AS burst, ms FROM latency)
             SELECT burst, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
             FROM phased GROUP BY burst ORDER BY burst
             """);
         command.Parameters.AddWithValue("steady", steadySeconds);
+        command.Parameters.AddWithValue("from", from);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

@@ -20,6 +20,9 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource, IOptions<P
 {
     private const int WriteBatch = 500;
 
+    // Per encoder configuration: the staging signature at which a search found nothing missing.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _settled = new(StringComparer.Ordinal);
+
     /// <summary>The key of an encoder configuration: everything that changes the features.</summary>
     public static string EncoderKey(FeatureSettings settings)
     {
@@ -80,21 +83,33 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource, IOptions<P
         return new CommentEncodings(names.Select(n => known[n]).ToArray(), Kept: kept, Computed: computedCount);
     }
 
-    /// <summary>Encodes up to <paramref name="limit"/> live staged comments that have no kept features yet; returns how many.</summary>
+    /// <summary>
+    /// Encodes up to <paramref name="limit"/> live staged comments that have no kept features yet; returns how many were
+    /// selected (copies of one text count each; 0 when none is missing). The search stops at the first
+    /// <paramref name="limit"/> missing comments instead of hashing every staged text; and when the previous search found
+    /// nothing and staging has not changed since (PostgreSQL's table statistics), none is made.
+    /// </summary>
     public async Task<int> EncodeStagedAsync(FeatureSettings settings, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var encoder = EncoderKey(settings);
+        var signature = await StagingSignatureAsync(cancellationToken);
+        if (_settled.TryGetValue(encoder, out var settled) && settled == signature)
+        {
+            return 0;
+        }
+
         var comments = new List<(string Text, int[] InputIds)>();
         await using (var command = dataSource.CreateCommand(
             """
-            SELECT DISTINCT ON (sha) s.comment_text, s.input_ids
-            FROM (SELECT comment_text, input_ids, sha256(convert_to(comment_text, 'UTF8')) AS sha FROM staging.all_comments) s
-            WHERE NOT EXISTS (SELECT 1 FROM ml.comment_encodings e WHERE e.encoder = $1 AND e.text_sha256 = s.sha)
+            SELECT s.comment_text, s.input_ids
+            FROM staging.all_comments s
+            WHERE NOT EXISTS (SELECT 1 FROM ml.comment_encodings e WHERE e.encoder = $1 AND e.text_sha256 = sha256(convert_to(s.comment_text, 'UTF8')))
             LIMIT $2
             """))
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EncoderKey(settings) });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = encoder });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -105,10 +120,27 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource, IOptions<P
 
         if (comments.Count > 0)
         {
+            _settled.TryRemove(encoder, out _);
             await GetOrComputeAsync(settings, comments, cancellationToken);
+        }
+        else
+        {
+            _settled[encoder] = signature;
         }
 
         return comments.Count;
+    }
+
+    // Rows written to staging, and encodings removed, so far: unchanged means nothing new can be missing.
+    private async Task<long> StagingSignatureAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT coalesce(sum(CASE WHEN schemaname = 'ml' THEN n_tup_del ELSE n_tup_ins + n_tup_upd + n_tup_del END), 0)::bigint
+            FROM pg_stat_user_tables
+            WHERE (schemaname = 'staging' AND relname IN ('comments', 'loads', 'stream_comments')) OR (schemaname = 'ml' AND relname = 'comment_encodings')
+            """);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task<Dictionary<string, float[]>> ReadAsync(string encoder, byte[][] keys, CancellationToken cancellationToken)
