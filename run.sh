@@ -126,7 +126,8 @@ psql_toxic <<'SQL'
 \pset footer off
 SELECT (SELECT count(*) FROM source.comments) AS source_rows,
        count(*) FILTER (WHERE NOT deleted) AS staging_live, count(*) FILTER (WHERE deleted) AS staging_deleted,
-       count(*) FILTER (WHERE op = 'u') AS updated, (SELECT count(*) FROM staging.stream_dead_letters) AS dead_letters
+       count(*) FILTER (WHERE op = 'u') AS updated, (SELECT count(*) FROM staging.stream_dead_letters) AS dead_letters,
+       (SELECT count(*) FROM staging.stream_offset_gaps) AS offset_gaps
 FROM staging.stream_comments;
 SQL
 echo "staging.stream_comments equals source.comments"

@@ -111,6 +111,17 @@ internal static class CdcBenchmark
             var duplicated = await CountDuplicatesAsync(dataSource, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_comments"));
             var gaps = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_offset_gaps");
             var topicEvents = CountTopicEvents($"{name}.source.comments");
+            var maxLag = await ScalarAsync<long>(
+                dataSource,
+                """
+                WITH t AS (
+                    SELECT pg_xact_commit_timestamp(xmin) AS at, 1 AS written, 0 AS applied FROM source.comments
+                    UNION ALL
+                    SELECT pg_xact_commit_timestamp(xmin), 0, 1 FROM staging.stream_comments)
+                SELECT coalesce(max(lag), 0)::bigint FROM (
+                    SELECT sum(written - applied) OVER (ORDER BY at, applied ROWS UNBOUNDED PRECEDING) AS lag FROM t) l
+                """);
+            Console.WriteLine($"consumer lag: at most {maxLag:N0} events; {RetentionWindow($"{name}.source.comments")}");
             Console.WriteLine($"steady phase: {steadyPerSecond:F0} events/s applied; whole run incl. burst: {events / spanSeconds:F0} events/s; max latency {max:F0} ms");
             Console.WriteLine($"topic: {topicEvents:N0} events; encoder worker: {encodedDuring:N0} comments encoded during the run ({backlog:N0} staged as backlog before it)");
             Console.WriteLine(FormattableString.Invariant(
@@ -222,6 +233,21 @@ internal static class CdcBenchmark
         await using var obj = new RawObject(reference, new MemoryStream(bytes));
         var result = await services.GetRequiredService<BatchIngestService>().IngestAsync(obj);
         Console.WriteLine($"backlog: {result.RowsLoaded:N0} distinct comments staged without encoder features in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>What the broker keeps: per partition, how many of the newest events survive its retention.</summary>
+    private static string RetentionWindow(string topic)
+    {
+        var bootstrap = Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-count" }).Build();
+        var marks = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)))
+            .ToList();
+        var full = marks.Where(m => m.Low.Value > 0).Select(m => m.High.Value - m.Low.Value).ToList();
+        return full.Count == 0
+            ? $"the broker still holds every event ({marks.Count} partitions)"
+            : $"the broker keeps the newest {full.Min():N0}-{full.Max():N0} events of each of its {marks.Count} partitions ({marks.Count * full.Min():N0} events at least)";
     }
 
     private static long CountTopicEvents(string topic)
