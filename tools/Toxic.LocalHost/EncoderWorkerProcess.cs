@@ -24,20 +24,31 @@ internal sealed class EncoderWorkerProcess(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var process = Process.Start(StartInfo(settings)) ?? throw new InvalidOperationException("The encoder worker did not start.");
-            logger.LogInformation("Encoder worker started (pid {Pid}, nice {Nice})", process.Id, settings.Nice);
+            Process? process = null;
             try
             {
+                process = Process.Start(StartInfo(settings)) ?? throw new InvalidOperationException("The encoder worker did not start.");
+                logger.LogInformation("Encoder worker started (pid {Pid}, nice {Nice})", process.Id, settings.Nice);
                 await process.WaitForExitAsync(stoppingToken);
                 logger.LogError("The encoder worker (pid {Pid}) exited with code {Code}; restarting in {Delay}", process.Id, process.ExitCode, settings.RestartDelay);
-                await Task.Delay(settings.RestartDelay, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
+                process?.Kill(entireProcessTree: true);
+                await (process?.WaitForExitAsync(CancellationToken.None) ?? Task.CompletedTask);
                 return;
             }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // The host keeps serving; staged comments wait for the worker (training encodes what is missing).
+                logger.LogError(e, "The encoder worker could not be started; trying again in {Delay}", settings.RestartDelay);
+            }
+            finally
+            {
+                process?.Dispose();
+            }
+
+            await Task.Delay(settings.RestartDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
