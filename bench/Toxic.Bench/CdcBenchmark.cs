@@ -110,7 +110,8 @@ internal static class CdcBenchmark
             var (events, spanSeconds, p50, p99, max, lost, steadyPerSecond) = await MeasureAsync(dataSource, measureFrom, steadySeconds);
             var duplicated = await CountDuplicatesAsync(dataSource, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_comments"));
             var gaps = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM staging.stream_offset_gaps");
-            var topicEvents = CountTopicEvents($"{name}.source.comments");
+            var marks = Watermarks($"{name}.source.comments");
+            var topicEvents = marks.Sum(m => m.High.Value);
             var maxLag = await ScalarAsync<long>(
                 dataSource,
                 """
@@ -121,7 +122,7 @@ internal static class CdcBenchmark
                 SELECT coalesce(max(lag), 0)::bigint FROM (
                     SELECT sum(written - applied) OVER (ORDER BY at, applied ROWS UNBOUNDED PRECEDING) AS lag FROM t) l
                 """);
-            Console.WriteLine($"consumer lag: at most {maxLag:N0} events; {RetentionWindow($"{name}.source.comments")}");
+            Console.WriteLine($"consumer lag: at most {maxLag:N0} events; {RetentionWindow(marks)}");
             Console.WriteLine($"steady phase: {steadyPerSecond:F0} events/s applied; whole run incl. burst: {events / spanSeconds:F0} events/s; max latency {max:F0} ms");
             Console.WriteLine($"topic: {topicEvents:N0} events; encoder worker: {encodedDuring:N0} comments encoded during the run ({backlog:N0} staged as backlog before it)");
             Console.WriteLine(FormattableString.Invariant(
@@ -235,28 +236,24 @@ internal static class CdcBenchmark
         Console.WriteLine($"backlog: {result.RowsLoaded:N0} distinct comments staged without encoder features in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    /// <summary>What the broker keeps: per partition, how many of the newest events survive its retention.</summary>
-    private static string RetentionWindow(string topic)
-    {
-        var bootstrap = Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-count" }).Build();
-        var marks = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)))
-            .ToList();
-        var full = marks.Where(m => m.Low.Value > 0).Select(m => m.High.Value - m.Low.Value).ToList();
-        return full.Count == 0
-            ? $"the broker still holds every event ({marks.Count} partitions)"
-            : $"the broker keeps the newest {full.Min():N0}-{full.Max():N0} events of each of its {marks.Count} partitions ({marks.Count * full.Min():N0} events at least)";
-    }
-
-    private static long CountTopicEvents(string topic)
+    /// <summary>The low and high watermarks of every partition of <paramref name="topic"/>.</summary>
+    private static List<WatermarkOffsets> Watermarks(string topic)
     {
         var bootstrap = Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-count" }).Build();
         return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)))
+            .ToList();
+    }
+
+    /// <summary>What the broker keeps: per partition, how many of the newest events survive its retention.</summary>
+    private static string RetentionWindow(List<WatermarkOffsets> marks)
+    {
+        var full = marks.Where(m => m.Low.Value > 0).Select(m => m.High.Value - m.Low.Value).ToList();
+        return full.Count == 0
+            ? $"the broker still holds every event ({marks.Count} partitions)"
+            : $"the broker keeps the newest {full.Min():N0}-{full.Max():N0} events of each of its {marks.Count} partitions ({marks.Count * full.Min():N0} events at least)";
     }
 
     private static Process StartLocalHost(string connectionString, string name)

@@ -209,12 +209,9 @@ public sealed class StreamChangeApplier(
 
     private static async Task<long> TruncateAsync(NpgsqlConnection connection, CommentChange change, StreamMessage message, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        var truncate = new NpgsqlBatchCommand(Truncate);
+        await using var truncate = new NpgsqlCommand(Truncate, connection);
         AddPosition(truncate.Parameters, change);
-        batch.BatchCommands.Add(truncate);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        var rows = truncate.RecordsAffected;
+        var rows = await truncate.ExecuteNonQueryAsync(cancellationToken);
 
         await using var record = new NpgsqlCommand(RecordTruncate, connection);
         AddPosition(record.Parameters, change);

@@ -45,13 +45,19 @@ internal static class EncoderWorker
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
+            try
             {
-                if (!IsAlive(parentId))
+                while (await timer.WaitForNextTickAsync(stoppingToken))
                 {
-                    lifetime.StopApplication();
-                    return;
+                    if (!IsAlive(parentId))
+                    {
+                        lifetime.StopApplication();
+                        return;
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
             }
         }
 

@@ -6,11 +6,7 @@ namespace ToxicFunctions.Tests.Streaming;
 
 public sealed class CommentChangeParserTests
 {
-    private static readonly CapturedTable s_comments = new(
-        "source",
-        "comments",
-        [new("id", 2950), new("comment_text", 25), new("labels", 21), new("created_at", 1184), new("updated_at", 1184)],
-        [0]);
+    private static readonly CapturedTable s_comments = SourceCommentEvents.Table;
 
     private static readonly Guid s_id = Guid.Parse("0b7f6c1e-55a4-4a7e-9d8e-1f2a3b4c5d6e");
 

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using ToxicFunctions.Streaming;
 using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Streaming;
@@ -11,14 +10,6 @@ namespace ToxicFunctions.Tests.Streaming;
 /// </summary>
 public sealed class OffsetGapTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private static readonly CapturedTable s_comments = new(
-        "source",
-        "comments",
-        [new("id", 2950), new("comment_text", 25), new("labels", 21), new("created_at", 1184), new("updated_at", 1184)],
-        [0]);
-
-    private static readonly DebeziumEventWriter s_writer = new("toxic", "toxic", includeSchema: false);
-
     [Fact]
     public async Task Events_deleted_before_they_were_consumed_are_recorded_as_a_gap()
     {
@@ -67,9 +58,8 @@ public sealed class OffsetGapTests(TestDatabase database) : IClassFixture<TestDa
 
     private static Message<byte[]?, byte[]?> Event(Guid id, ulong lsn)
     {
-        string?[] row = [id.ToString(), $"Comment {lsn}: " + string.Concat(Enumerable.Repeat("padding words ", 80)), "0", "2026-11-26 01:02:03+00", "2026-11-26 01:02:03+00"];
-        var source = new ChangeSource(lsn, lsn, 7, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), "false");
-        return new Message<byte[]?, byte[]?> { Key = s_writer.Key(s_comments, row), Value = s_writer.Value(s_comments, 'c', null, row, source) };
+        var (key, value) = SourceCommentEvents.Event(id, 'c', $"Comment {lsn}: " + string.Concat(Enumerable.Repeat("padding words ", 80)), lsn, lsn);
+        return new Message<byte[]?, byte[]?> { Key = key, Value = value };
     }
 
     private static async Task WaitAsync(Func<Task<long>> count, long atLeast)

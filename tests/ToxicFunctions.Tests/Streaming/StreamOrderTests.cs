@@ -10,14 +10,6 @@ namespace ToxicFunctions.Tests.Streaming;
 /// </summary>
 public sealed class StreamOrderTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private static readonly CapturedTable s_comments = new(
-        "source",
-        "comments",
-        [new("id", 2950), new("comment_text", 25), new("labels", 21), new("created_at", 1184), new("updated_at", 1184)],
-        [0]);
-
-    private static readonly DebeziumEventWriter s_writer = new("toxic", "toxic", includeSchema: false);
-
     [Fact]
     public async Task A_transaction_spanning_the_snapshot_point_wins_over_the_snapshot_row()
     {
@@ -51,9 +43,8 @@ public sealed class StreamOrderTests(TestDatabase database) : IClassFixture<Test
 
     private static StreamMessage Event(Guid id, char op, string text, ulong lsn, ulong commitLsn, long offset)
     {
-        string?[] row = [id.ToString(), text, "0", "2026-11-26 01:02:03+00", "2026-11-26 01:02:03+00"];
-        var source = new ChangeSource(lsn, commitLsn, 7, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), op == 'r' ? "true" : "false");
-        return new StreamMessage("toxic.source.comments", 0, offset, s_writer.Key(s_comments, row), s_writer.Value(s_comments, op, null, row, source));
+        var (key, value) = SourceCommentEvents.Event(id, op, text, lsn, commitLsn);
+        return new StreamMessage("toxic.source.comments", 0, offset, key, value);
     }
 
     private Task<string> TextAsync(Guid id) =>
