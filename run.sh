@@ -71,10 +71,14 @@ SELECT status FROM staging.loads WHERE store = 's3' AND container = 'raw' AND ob
 ORDER BY load_id DESC LIMIT 1;
 SQL
 )
-  [[ $status == loaded || $status == failed ]] && break
+  [[ -n $status && $status != loading ]] && break
   sleep 0.2
 done
-[[ $status == loaded ]] || { echo "run: the object did not load (status '${status:-none}'); see .local/logs/localhost.log" >&2; exit 1; }
+if [[ $status != loaded ]]; then
+  psql_toxic -v key="$key" -c "SELECT load_id, status, reason FROM staging.loads WHERE store = 's3' AND container = 'raw' AND object_key = :'key'" >&2
+  echo "run: the object did not load (status '${status:-none}'); see .local/logs/localhost.log" >&2
+  exit 1
+fi
 echo "$status after $((SECONDS - started)) s"
 
 step "staging"
@@ -90,6 +94,14 @@ WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' AND l.sta
 SELECT line_number, reason, left(raw_text, 60) AS raw_text
 FROM staging.rejected_records r JOIN staging.loads l USING (load_id)
 WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' ORDER BY line_number LIMIT 5;
+SQL
+step "loads: every announced object and what became of it (GET /api/loads?status=attention lists those that loaded nothing)"
+psql_toxic <<'SQL'
+\pset footer off
+SELECT status, count(*) AS loads, sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
+FROM staging.loads GROUP BY status ORDER BY status;
+SELECT load_id, store, container, left(object_key, 40) AS object_key, status, left(reason, 70) AS reason
+FROM staging.loads WHERE status IN ('failed', 'skipped', 'not_found') ORDER BY started_at DESC LIMIT 5;
 SQL
 step "stream: source.comments -> CDC relay -> Kafka -> StreamCommentChanges -> staging.stream_comments"
 # Part of the sample data goes through the application's table: up to 1,000 sample comments it does not hold yet (each

@@ -49,6 +49,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<S3RawObjects>();
         services.AddSingleton<BatchIngestService>();
         services.AddSingleton<S3NotificationIngest>();
+        services.AddSingleton<LoadHistory>();
         services.AddSingleton(sp => new S3NotificationSetup(
             sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<S3Options>>(), new HttpClient()));
         services.AddSingleton<PartitionWatermarks>();

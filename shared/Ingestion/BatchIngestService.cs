@@ -33,9 +33,9 @@ public sealed class BatchIngestService(
         if (loadId is null)
         {
             await transaction.RollbackAsync(cancellationToken);
-            var (existingId, status, rows, rejected, error) = await LoadRegistry.GetAsync(connection, reference, cancellationToken);
-            logger.LogInformation("{Object} was already taken as load {LoadId} ({Status}); nothing added", reference, existingId, status);
-            return new IngestResult(reference, status == "failed" ? IngestOutcome.Failed : IngestOutcome.AlreadyLoaded, existingId, rows, rejected, error);
+            var existing = await LoadRegistry.GetAsync(connection, reference, cancellationToken);
+            logger.LogInformation("{Object} was already taken as load {LoadId} ({Outcome}); nothing added", reference, existing.LoadId, existing.Outcome);
+            return existing;
         }
 
         try
@@ -52,10 +52,28 @@ public sealed class BatchIngestService(
         {
             // The object as a whole is unusable (no header, wrong columns): record that, so that redelivery does not retry it.
             await transaction.RollbackAsync(CancellationToken.None);
-            var failedId = await LoadRegistry.RecordFailureAsync(connection, reference, e.Message, cancellationToken);
-            logger.LogWarning("{Object} failed as load {LoadId}: {Error}", reference, failedId, e.Message);
-            return new IngestResult(reference, IngestOutcome.Failed, failedId, 0, 0, e.Message);
+            var failed = await LoadRegistry.RecordUnloadedAsync(connection, reference, IngestOutcome.Failed, e.Message, cancellationToken);
+            logger.LogWarning("{Object} failed as load {LoadId}: {Reason}", reference, failed.LoadId, e.Message);
+            return failed;
         }
+    }
+
+    /// <summary>
+    /// Records an announced object version from which nothing is loaded, so that an operator finds it among the loads
+    /// (<c>GET /api/loads</c>, <c>staging.loads</c>) rather than only in a log.
+    /// </summary>
+    /// <param name="reference">The version as announced (its version is the announcement's version id or ETag when the object could not be read).</param>
+    /// <param name="outcome"><see cref="IngestOutcome.Skipped"/> or <see cref="IngestOutcome.NotFound"/> (or <see cref="IngestOutcome.Failed"/>).</param>
+    /// <param name="reason">Why nothing was loaded, for the operator.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The recorded result; a version recorded before with another status (loaded, say) keeps that record and returns it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is one that loads rows.</exception>
+    public async Task<IngestResult> RecordUnloadedAsync(ObjectRef reference, IngestOutcome outcome, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var result = await LoadRegistry.RecordUnloadedAsync(connection, reference, outcome, reason, cancellationToken);
+        logger.LogWarning("{Object} recorded as load {LoadId} ({Outcome}): {Reason}", reference, result.LoadId, result.Outcome, result.Reason);
+        return result;
     }
 
     private async Task<(long Loaded, long Rejected)> CopyAsync(NpgsqlConnection connection, long loadId, Stream content, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -47,6 +46,9 @@ public sealed class S3EventNotification
 /// <summary>One event of an S3 notification.</summary>
 public sealed class S3EventRecord
 {
+    /// <summary>The sending store: <c>aws:s3</c>, <c>minio:s3</c>, <c>ceph:s3</c>; it decides how the key is encoded.</summary>
+    public string? EventSource { get; set; }
+
     /// <summary>For example <c>ObjectCreated:Put</c> (AWS, radosgw) or <c>s3:ObjectCreated:Put</c> (MinIO).</summary>
     public string? EventName { get; set; }
 
@@ -56,8 +58,33 @@ public sealed class S3EventRecord
     /// <summary>Whether the event announces a new object (or a new version of one).</summary>
     public bool IsObjectCreated => EventName?.Contains("ObjectCreated", StringComparison.Ordinal) == true;
 
-    /// <summary>The object key, URL-decoded (notifications encode keys as in a query string).</summary>
-    public string DecodedKey => WebUtility.UrlDecode(S3!.Object!.Key!);
+    /// <summary>How the sender encoded <see cref="S3EventObject.Key"/>.</summary>
+    public S3KeyEncoding KeyEncoding => S3KeyEncodings.ForEventSource(EventSource);
+
+    /// <summary>The keys the announced object may be stored under, in the order to try them (see <see cref="S3KeyEncodings.CandidateKeys"/>).</summary>
+    public IReadOnlyList<string> CandidateKeys => S3KeyEncodings.CandidateKeys(S3!.Object!.Key!, KeyEncoding);
+
+    /// <summary>
+    /// Whether the event announces a folder marker: a zero-byte object whose key ends in <c>/</c>, which S3 consoles
+    /// create for "folders". It holds no data.
+    /// </summary>
+    public bool IsFolderMarker => CandidateKeys[0].EndsWith('/') && (S3!.Object!.Size ?? 0) == 0;
+
+    /// <summary>
+    /// The version the event announces, as <see cref="ObjectRef.Version"/> names versions: the version id when the bucket
+    /// keeps versions, otherwise the ETag, otherwise the event's sequencer (events without an ETag, such as removals).
+    /// </summary>
+    public string AnnouncedVersion
+    {
+        get
+        {
+            var obj = S3!.Object!;
+            return !string.IsNullOrEmpty(obj.VersionId) && obj.VersionId != "null" ? obj.VersionId
+                : !string.IsNullOrEmpty(obj.ETag) ? obj.ETag.Trim('"')
+                : !string.IsNullOrEmpty(obj.Sequencer) ? $"sequencer:{obj.Sequencer}"
+                : "unknown";
+        }
+    }
 }
 
 /// <summary>The bucket and object of an event.</summary>
@@ -80,7 +107,7 @@ public sealed class S3EventBucket
 /// <summary>The object of an event.</summary>
 public sealed class S3EventObject
 {
-    /// <summary>The URL-encoded key.</summary>
+    /// <summary>The key, encoded by the sender's rule (<see cref="S3EventRecord.KeyEncoding"/>).</summary>
     public string? Key { get; set; }
 
     /// <summary>The size in bytes.</summary>
@@ -91,4 +118,7 @@ public sealed class S3EventObject
 
     /// <summary>The version id, empty when the bucket keeps no versions.</summary>
     public string? VersionId { get; set; }
+
+    /// <summary>A hex string that orders the events of one key (AWS, radosgw).</summary>
+    public string? Sequencer { get; set; }
 }

@@ -27,7 +27,7 @@ internal static class IngestCommand
             Console.WriteLine(
                 $"{result.Object}: {result.Outcome} load_id={result.LoadId} rows={result.RowsLoaded} rejected={result.RowsRejected}"
                 + $" seconds={stopwatch.Elapsed.TotalSeconds:F1} peak_rss_mb={peakMegabytes}"
-                + (result.Error is null ? "" : $" error={result.Error}"));
+                + (result.Reason is null ? "" : $" reason={result.Reason}"));
             return result.Outcome == IngestOutcome.Failed ? 1 : 0;
         });
         return command;

@@ -19,6 +19,7 @@ internal static class LocalFunctionTriggers
         // IActionResult results of the functions are executed by MVC's result executors, as in the Functions host.
         services.AddControllers();
         services.AddTransient<S3Events>();
+        services.AddTransient<ListLoads>();
         services.AddTransient<IngestRawBlob>();
         services.AddTransient<StartValidation>();
         services.AddTransient<GetValidation>();
@@ -40,6 +41,8 @@ internal static class LocalFunctionTriggers
     public static void MapLocalFunctionRoutes(this WebApplication app)
     {
         app.MapPost("/api/s3/events", (HttpContext context, S3Events function) =>
+            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
+        app.MapGet("/api/loads", (HttpContext context, ListLoads function) =>
             ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
         app.MapPost("/api/validations", (HttpContext context, StartValidation function) =>
             ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));

@@ -138,7 +138,7 @@ public sealed class BatchIngestServiceTests(TestDatabase database) : IClassFixtu
         var again = await Ingest.IngestAsync(Object("noheader.csv", "v1", "text,label\nhello,1\n"));
 
         Assert.Equal(IngestOutcome.Failed, first.Outcome);
-        Assert.Contains("comment_text", first.Error, StringComparison.Ordinal);
+        Assert.Contains("comment_text", first.Reason, StringComparison.Ordinal);
         Assert.Equal(IngestOutcome.Failed, again.Outcome);
         Assert.Equal(0, await CountAsync("comments", first.LoadId));
         Assert.Equal("failed", await database.ScalarAsync<string>("SELECT status FROM staging.loads WHERE load_id = @id", ("id", first.LoadId)));
