@@ -21,11 +21,19 @@ public sealed class BatchIngestService(
     IOptions<IngestOptions> options,
     ILogger<BatchIngestService> logger)
 {
-    /// <summary>Ingests the object; the content stream is read to its end (or until the object fails).</summary>
+    /// <summary>The reason recorded for a skipped folder marker.</summary>
+    public const string FolderMarkerReason = "folder marker: a zero-byte directory placeholder (a key ending in '/', or hdi_isfolder) holds no data";
+
+    /// <summary>Ingests the object (a folder marker is recorded as skipped); the content stream is read to its end (or until the object fails).</summary>
     public async Task<IngestResult> IngestAsync(RawObject obj, CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
         var reference = obj.Reference;
+        if (obj.IsFolderMarker)
+        {
+            return await RecordUnloadedAsync(reference, IngestOutcome.Skipped, FolderMarkerReason, cancellationToken);
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 

@@ -37,7 +37,7 @@ public sealed class S3NotificationIngest(S3RawObjects objects, BatchIngestServic
 
         if (record.IsFolderMarker)
         {
-            return await SkipAsync(record, keyAsSent, announced, "folder marker: a zero-byte object whose key ends in '/' holds no data", cancellationToken);
+            return await SkipAsync(record, keyAsSent, announced, BatchIngestService.FolderMarkerReason, cancellationToken);
         }
 
         var misses = new List<string>();

@@ -19,6 +19,8 @@ public static class BlobRawObjects
         var stream = await blob.OpenReadAsync(
             new BlobOpenReadOptions(allowModifications: false) { BufferSize = ReadBufferBytes, Conditions = new() { IfMatch = properties.ETag } },
             cancellationToken);
-        return new RawObject(new ObjectRef("blob", blob.BlobContainerName, blob.Name, version, properties.ContentLength), stream);
+        // Azure Blob names cannot end in '/': a directory of a hierarchical namespace shows as a zero-byte blob with this metadata.
+        var isDirectory = properties.Metadata.TryGetValue("hdi_isfolder", out var folder) && string.Equals(folder, "true", StringComparison.OrdinalIgnoreCase);
+        return new RawObject(new ObjectRef("blob", blob.BlobContainerName, blob.Name, version, properties.ContentLength), stream, isDirectory);
     }
 }

@@ -8,6 +8,12 @@ namespace ToxicFunctions.Storage;
 /// <param name="Size">The size in bytes, when known.</param>
 public sealed record ObjectRef(string Store, string Container, string Key, string Version, long? Size)
 {
+    /// <summary>
+    /// Whether the object is a folder marker: zero bytes under a key that ends in <c>/</c>, which S3 consoles and
+    /// storage explorers create for "folders". It holds no data and is skipped, not loaded.
+    /// </summary>
+    public bool IsFolderMarker => Key.EndsWith('/') && Size == 0;
+
     /// <inheritdoc/>
     public override string ToString() => $"{Store}://{Container}/{Key}@{Version}";
 }

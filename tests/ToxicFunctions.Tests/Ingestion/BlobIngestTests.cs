@@ -41,6 +41,22 @@ public sealed class BlobIngestTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
+    public async Task A_folder_marker_blob_is_recorded_as_skipped_not_as_a_failed_load()
+    {
+        // How a directory of a hierarchical-namespace account (Data Lake Storage) shows through the Blob API.
+        var blob = await UploadAsync("exports", "");
+        await blob.SetMetadataAsync(new Dictionary<string, string> { ["hdi_isfolder"] = "true" });
+
+        var result = await new IngestRawBlob(database.Get<BatchIngestService>()).RunAsync(blob, default);
+
+        Assert.True(result.Outcome == IngestOutcome.Skipped, $"{result.Object}: {result.Outcome} {result.Reason}");
+        Assert.Equal(
+            ("skipped", BatchIngestService.FolderMarkerReason),
+            (await database.ScalarAsync<string>("SELECT status FROM staging.loads WHERE load_id = @id", ("id", result.LoadId)),
+             await database.ScalarAsync<string>("SELECT reason FROM staging.loads WHERE load_id = @id", ("id", result.LoadId))));
+    }
+
+    [Fact]
     public async Task The_local_hosts_blob_trigger_picks_up_a_new_blob()
     {
         await using var host = await RunningLocalHost.StartAsync(new Dictionary<string, string?>
