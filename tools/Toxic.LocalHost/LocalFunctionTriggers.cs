@@ -1,15 +1,11 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
 using ToxicFunctions.Functions.Ingestion;
 using ToxicFunctions.Functions.Pipelines;
-using ToxicFunctions.Functions.Quality;
-using ToxicFunctions.Functions.Scoring;
 using ToxicFunctions.Functions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
-/// Wires the Function App's classes to local triggers: each HTTP function at its route under /api, the blob trigger,
+/// Wires the Function App's classes to local triggers: each HTTP function at the route of its attribute under /api, the blob trigger,
 /// the Kafka trigger, the CDC relay that feeds it, and the timer that encodes staged comments (in an encoder worker process of its own).
 /// </summary>
 internal static class LocalFunctionTriggers
@@ -18,12 +14,7 @@ internal static class LocalFunctionTriggers
     {
         // IActionResult results of the functions are executed by MVC's result executors, as in the Functions host.
         services.AddControllers();
-        services.AddTransient<S3Events>();
-        services.AddTransient<ListLoads>();
         services.AddTransient<IngestRawBlob>();
-        services.AddTransient<StartValidation>();
-        services.AddTransient<GetValidation>();
-        services.AddTransient<ScoreComments>();
         services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
         services.AddHostedService<BlobTriggerPoller>();
         services.AddTransient<StreamCommentChanges>();
@@ -38,25 +29,13 @@ internal static class LocalFunctionTriggers
         return services;
     }
 
+    /// <summary>
+    /// Maps every HTTP function of the Function App at the methods and route of its attributes; the Durable start
+    /// route, which the Functions host answers through its own extension, is served by <see cref="LocalPipelines"/>.
+    /// </summary>
     public static void MapLocalFunctionRoutes(this WebApplication app)
     {
-        app.MapPost("/api/s3/events", (HttpContext context, S3Events function) =>
-            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
-        app.MapGet("/api/loads", (HttpContext context, ListLoads function) =>
-            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
-        app.MapPost("/api/validations", (HttpContext context, StartValidation function) =>
-            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
-        app.MapGet("/api/validations/{runId}", (HttpContext context, string runId, GetValidation function) =>
-            ExecuteAsync(context, function.RunAsync(context.Request, runId, context.RequestAborted)));
-        app.MapPost("/api/score", (HttpContext context, ScoreComments function) =>
-            ExecuteAsync(context, function.RunAsync(context.Request, context.RequestAborted)));
-        app.MapLocalPipelineRoutes(ExecuteAsync);
+        app.MapHttpFunctions(HttpFunction.Discover(typeof(S3Events).Assembly), LocalPipelines.Handlers);
         app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
-    }
-
-    private static async Task ExecuteAsync(HttpContext context, Task<IActionResult> invocation)
-    {
-        var result = await invocation;
-        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
     }
 }

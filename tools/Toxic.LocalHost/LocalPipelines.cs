@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using ToxicFunctions.Functions.Pipelines;
@@ -20,34 +19,17 @@ internal static class LocalPipelines
     {
         var port = configuration.GetValue("LocalHost:DurableTask:Port", 0);
         services.AddInMemoryDurableTask(registry => registry.AddTrainingPipeline(), new InMemoryDurableTaskOptions { Port = port > 0 ? port : FreePort() });
-        services.AddTransient<GetPipeline>();
-        services.AddTransient<TerminatePipeline>();
-        services.AddTransient<PurgePipeline>();
-        services.AddTransient<ListModels>();
-        services.AddTransient<ListRuns>();
-        services.AddTransient<PromoteModel>();
-        services.AddTransient<RollbackModel>();
         return services;
     }
 
-    public static void MapLocalPipelineRoutes(this WebApplication app, Func<HttpContext, Task<IActionResult>, Task> execute)
+    /// <summary>
+    /// Handlers for functions whose bindings only the Functions host gives (<c>HttpRequestData</c>), by function name;
+    /// they are served at the route of their attribute.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Delegate> Handlers { get; } = new Dictionary<string, Delegate>
     {
-        app.MapPost("/api/pipelines/training", StartAsync);
-        app.MapGet("/api/pipelines/{instanceId}", (HttpContext context, string instanceId, GetPipeline function, DurableTaskClient client) =>
-            execute(context, function.RunAsync(context.Request, instanceId, client, context.RequestAborted)));
-        app.MapPost("/api/pipelines/{instanceId}/terminate", (HttpContext context, string instanceId, TerminatePipeline function, DurableTaskClient client) =>
-            execute(context, function.RunAsync(context.Request, instanceId, client, context.RequestAborted)));
-        app.MapDelete("/api/pipelines/{instanceId}", (HttpContext context, string instanceId, PurgePipeline function, DurableTaskClient client) =>
-            execute(context, function.RunAsync(context.Request, instanceId, client, context.RequestAborted)));
-        app.MapGet("/api/models", (HttpContext context, ListModels function) =>
-            execute(context, function.RunAsync(context.Request, context.RequestAborted)));
-        app.MapGet("/api/runs", (HttpContext context, ListRuns function) =>
-            execute(context, function.RunAsync(context.Request, context.RequestAborted)));
-        app.MapPost("/api/models/{name}/versions/{version}/promote", (HttpContext context, string name, string version, PromoteModel function) =>
-            execute(context, function.RunAsync(context.Request, name, version, context.RequestAborted)));
-        app.MapPost("/api/models/{name}/rollback", (HttpContext context, string name, RollbackModel function) =>
-            execute(context, function.RunAsync(context.Request, name, context.RequestAborted)));
-    }
+        [nameof(StartTrainingPipeline)] = StartAsync,
+    };
 
     private static async Task<IResult> StartAsync(HttpContext context, DurableTaskClient client)
     {
