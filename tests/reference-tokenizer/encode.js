@@ -1,6 +1,7 @@
 'use strict'
-// node encode.js VOCAB.txt [--save tokenizer.json] < texts.jsonl > ids.jsonl
-//   stdin: one JSON string per line; stdout: one JSON array of ids per line, in order ([CLS] ... [SEP], at most 512).
+// node encode.js VOCAB.txt [--no-truncation] [--save tokenizer.json] < texts.jsonl > ids.jsonl
+//   stdin: one JSON string per line; stdout: one JSON array of ids per line, in order ([CLS] ... [SEP], at most 512
+//   ids unless --no-truncation).
 //   The first stdout line is {"tokenizers": VERSION}, so the caller knows which library answered.
 const fs = require('fs')
 const path = require('path')
@@ -11,11 +12,12 @@ const BATCH = 2000
 async function main() {
   const args = process.argv.slice(2)
   const vocabPath = args[0]
-  if (!vocabPath) throw new Error('usage: node encode.js VOCAB.txt [--save tokenizer.json] < texts.jsonl')
+  if (!vocabPath) throw new Error('usage: node encode.js VOCAB.txt [--no-truncation] [--save tokenizer.json] < texts.jsonl')
   const save = args.indexOf('--save')
   if (save >= 0) fs.writeFileSync(args[save + 1], JSON.stringify(tokenizerJson(readVocabulary(vocabPath)), null, 1))
 
   const tokenizer = load(vocabPath)
+  if (args.includes('--no-truncation')) tokenizer.disableTruncation()
   const version = require(path.join(require.resolve('tokenizers'), '..', 'package.json')).version
   const out = [JSON.stringify({ tokenizers: version })]
 
