@@ -91,7 +91,7 @@ SELECT count(*) AS rows, sum(labels) AS toxic, round(avg(cardinality(input_ids))
        max(cardinality(input_ids)) AS max_tokens, count(*) FILTER (WHERE cardinality(input_ids) = 512) AS truncated
 FROM staging.comments c JOIN staging.loads l USING (load_id)
 WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' AND l.status = 'loaded';
-SELECT line_number, reason, left(raw_text, 60) AS raw_text
+SELECT r.line_number, r.reason, left(r.raw_text, 60) AS raw_text
 FROM staging.rejected_records r JOIN staging.loads l USING (load_id)
 WHERE l.store = 's3' AND l.container = 'raw' AND l.object_key = :'key' ORDER BY line_number LIMIT 5;
 SQL
