@@ -28,6 +28,10 @@ public static class LocalDevelopmentSettings
         [ToxicServiceCollectionExtensions.RawStorageSetting] = AzuriteConnectionString,
         [ToxicServiceCollectionExtensions.RawBlobContainerSetting] = "raw",
         ["Kafka:BootstrapServers"] = "127.0.0.1:9092",
+
+        // The timer triggers' %setting% schedules, which a Functions host requires as app settings.
+        ["Pipeline:Schedule"] = Pipeline.PipelineOptions.DefaultSchedule,
+        ["Pipeline:EncodingSchedule"] = Pipeline.PipelineOptions.DefaultEncodingSchedule,
     };
 
     /// <summary>Adds the defaults beneath every other configuration source, so that anything configured wins.</summary>

@@ -9,7 +9,7 @@ public sealed class PipelineOptions
     public const string Section = "Pipeline";
 
     /// <summary>NCrontab schedule (six fields, with seconds) of the timer that starts the pipeline; default daily at 02:00 UTC.</summary>
-    public string Schedule { get; set; } = "0 0 2 * * *";
+    public string Schedule { get; set; } = DefaultSchedule;
 
     /// <summary>Bucket of snapshots (<c>snapshots/SHA256/</c>) and model artifacts (<c>models/NAME/runs/RUN/</c>).</summary>
     public string ArtifactsBucket { get; set; } = "toxic-ml";
@@ -27,11 +27,17 @@ public sealed class PipelineOptions
     /// <summary>Seed of the snapshot's stratified test split.</summary>
     public int SplitSeed { get; set; } = 42;
 
+    /// <summary>The default of <see cref="Schedule"/>: daily at 02:00 (UTC, or the host's WEBSITE_TIME_ZONE).</summary>
+    public const string DefaultSchedule = "0 0 2 * * *";
+
+    /// <summary>The default of <see cref="EncodingSchedule"/>: every 5 seconds (a tick with nothing new costs one catalog read).</summary>
+    public const string DefaultEncodingSchedule = "*/5 * * * * *";
+
     /// <summary>
     /// NCrontab schedule of the timer that encodes newly staged comments for the encoder view (features kept per
-    /// comment, so that training only fits); default every minute.
+    /// comment, so that training only fits).
     /// </summary>
-    public string EncodingSchedule { get; set; } = "0 * * * * *";
+    public string EncodingSchedule { get; set; } = DefaultEncodingSchedule;
 
     /// <summary>
     /// Most threads that encode comments at once, in the encoding timer and in training runs (0: half the processors,

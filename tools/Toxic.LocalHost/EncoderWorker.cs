@@ -27,10 +27,11 @@ internal static class EncoderWorker
 
         // The host applies migrations; the worker only encodes, in this process.
         builder.Services.PostConfigure<Database.PostgresOptions>(o => o.MigrateOnStartup = false);
-        builder.Services.AddTransient<EncodeStagedComments>();
-        builder.Services.AddOptions<EncodingTimerOptions>().BindConfiguration(EncodingTimerOptions.Section)
-            .PostConfigure(o => o.OwnProcess = false);
-        builder.Services.AddHostedService<EncodingTimerService>();
+        builder.Services.AddHostedService(sp => new TimerTriggerService(
+            sp,
+            sp.GetRequiredService<IConfiguration>(),
+            TimerFunction.Discover(typeof(EncodeStagedComments).Assembly).Where(f => f.Name == nameof(EncodeStagedComments)),
+            sp.GetRequiredService<ILogger<TimerTriggerService>>()));
         if (builder.Configuration.GetValue<int?>(ParentSetting) is { } parent)
         {
             builder.Services.AddHostedService(sp => new ParentWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>()));

@@ -1,14 +1,15 @@
 namespace ToxicFunctions.LocalHost;
 
-/// <summary>The encoding timer of the local host (section <c>LocalHost:EncodingTimer</c>).</summary>
+/// <summary>
+/// Where the local host runs the timer of <c>EncodeStagedComments</c> (section <c>LocalHost:EncodingTimer</c>); its
+/// schedule is the function's own, setting <c>Pipeline:EncodingSchedule</c>.
+/// </summary>
 internal sealed class EncodingTimerOptions
 {
     public const string Section = "LocalHost:EncodingTimer";
 
     /// <summary>Whether staged comments are encoded at all.</summary>
     public bool Enabled { get; set; } = true;
-
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Whether the timer runs in an encoder worker process of its own (the default), as the encoder function app runs in

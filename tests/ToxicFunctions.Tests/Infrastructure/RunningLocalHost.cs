@@ -17,6 +17,9 @@ public sealed class RunningLocalHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's services (its Durable Task client, for example).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningLocalHost> StartAsync(IDictionary<string, string?> settings)
     {
         var port = ToxicCli.FreePort();
@@ -25,6 +28,9 @@ public sealed class RunningLocalHost : IAsyncDisposable
             // Tests switch on the stream parts they exercise: slots are cluster-wide, one per test database.
             ["LocalHost:CdcRelay:Enabled"] = "false",
             ["LocalHost:KafkaTrigger:Enabled"] = "false",
+
+            // The daily training run would start inside whichever test runs at its hour (LocalHostTimerTests switch it on).
+            ["AzureWebJobs.ScheduledTrainingPipeline.Disabled"] = "true",
 
             // Encoding runs inside the test's host, as it did before the encoder worker (EncoderWorkerTests start one).
             ["LocalHost:EncodingTimer:OwnProcess"] = "false",

@@ -27,7 +27,7 @@ public sealed class EncoderWorkerTests(TestDatabase database) : IClassFixture<Te
             ["Postgres:MigrateOnStartup"] = "false",
             ["LocalHost:BlobTrigger:Enabled"] = "false",
             ["LocalHost:EncodingTimer:OwnProcess"] = "true",
-            ["LocalHost:EncodingTimer:PollInterval"] = "00:00:00.500",
+            ["Pipeline:EncodingSchedule"] = "* * * * * *",
         }))
         {
             var deadline = DateTime.UtcNow.AddSeconds(90);
