@@ -168,7 +168,7 @@ for _ in $(seq 1 1200); do
   sleep 0.5
 done
 if [[ $runtime != Completed ]]; then
-  echo "run: the training pipeline ended $runtime: $(json 'd.get("failure")' <<<"$body")" >&2
+  echo "run: the training pipeline ended $runtime: $(json 'd.get("output")' <<<"$body")" >&2
   exit 1
 fi
 json '"model {} version {}: {} ({})\nsnapshot {}\ntest split: AUC {:.4f}, F1@0.45 {:.4f}, precision {:.4f}, recall {:.4f}, accuracy {:.4f}\nartifacts: {}".format(

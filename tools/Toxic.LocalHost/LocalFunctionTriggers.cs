@@ -48,6 +48,7 @@ internal static class LocalFunctionTriggers
     {
         var functions = HttpFunction.Discover(typeof(S3Events).Assembly).Where(f => !FunctionSwitches.IsDisabled(app.Configuration, f.Name));
         app.MapHttpFunctions(functions, LocalPipelines.Handlers);
+        app.MapDurableManagement();
         app.MapGet("/", () => Results.Text("ToxicFunctions local host\n"));
     }
 }

@@ -9,9 +9,9 @@ namespace ToxicFunctions.LocalHost;
 
 /// <summary>
 /// The training pipeline in the local host: the same orchestrator and activities on the in-process Durable Task
-/// backend, and the pipeline and registry routes. The start route is the local host's own, with the shape of the
-/// Functions host's check-status response (whose URLs only that host serves); status, terminate and purge are the
-/// Function App's own classes.
+/// backend. The start function's route answers as the Durable extension does under the Functions host (202 and the
+/// check-status payload, whose URLs <see cref="DurableManagementEndpoints"/> serves); every other pipeline and registry
+/// route is the Function App's own function.
 /// </summary>
 internal static class LocalPipelines
 {
@@ -31,18 +31,13 @@ internal static class LocalPipelines
         [nameof(StartTrainingPipeline)] = StartAsync,
     };
 
+    // As the Functions host answers StartTrainingPipeline through the Durable extension: 202, Location, and the
+    // extension's check-status payload, whose URLs the management API of this host serves.
     private static async Task<IResult> StartAsync(HttpContext context, DurableTaskClient client)
     {
         var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(TrainingPipeline), new PipelineRequest(RequestedBy: "http"), context.RequestAborted);
-        var status = $"{context.Request.Scheme}://{context.Request.Host}/api/pipelines/{instanceId}";
-        return Results.Accepted(status, new
-        {
-            id = instanceId,
-            statusQueryGetUri = status,
-            terminatePostUri = $"{status}/terminate",
-            purgeHistoryDeleteUri = status,
-        });
+        return Results.Accepted(DurableManagementEndpoints.StatusUri(context.Request, instanceId), DurableManagementEndpoints.CheckStatusPayload(context.Request, instanceId));
     }
 
     private static int FreePort()

@@ -51,8 +51,9 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         Assert.Equal(JsonValueKind.Object, status.GetProperty("customStatus").ValueKind);
 
+        // As under the Functions host, the check-status URLs are the Durable extension's: an ended run is Gone.
         using var terminate = await http.PostAsync(links.GetProperty("terminatePostUri").GetString(), null);
-        Assert.Equal(HttpStatusCode.Conflict, terminate.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, terminate.StatusCode);
 
         var models = await http.GetFromJsonAsync<JsonElement>("api/models");
         Assert.Contains("champion", models.GetRawText(), StringComparison.Ordinal);
@@ -87,6 +88,8 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
         using var gone = await http.GetAsync(statusUri);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
+        using var goneHere = await http.GetAsync($"api/pipelines/{links.GetProperty("id").GetString()}");
+        Assert.Equal(HttpStatusCode.NotFound, goneHere.StatusCode);
+        Assert.Equal("application/problem+json", goneHere.Content.Headers.ContentType?.MediaType);
     }
 }
