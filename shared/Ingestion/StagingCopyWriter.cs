@@ -55,8 +55,16 @@ internal sealed class StagingCopyWriter(NpgsqlConnection connection, long loadId
         // A COPY still open here did not complete: cancel it rather than commit a partial stream.
         if (_comments is not null)
         {
-            await _comments.CancelAsync();
-            await _comments.DisposeAsync();
+            try
+            {
+                await _comments.CancelAsync();
+                await _comments.DisposeAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The COPY has ended already (the server refused it): the exception that ended it is the one to report,
+                // and this one must not replace it.
+            }
         }
     }
 

@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
 using Azure;
+using System.Reflection;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using ToxicFunctions.Functions.Ingestion;
+using ToxicFunctions.Ingestion;
+using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.LocalHost;
 
@@ -10,7 +15,9 @@ namespace ToxicFunctions.LocalHost;
 /// The blob trigger of the local host: lists the raw container and invokes <see cref="IngestRawBlob"/> once for each
 /// new blob version (name + ETag), as the Functions host's polling blob trigger does with its receipts. Receipts are
 /// kept in memory; after a restart every blob is offered again and ingestion recognises the versions it has taken. A
-/// blob whose ingestion throws is offered again on the next polls, at most five times, and never holds back the others.
+/// blob whose ingestion throws is offered again on the next polls, at most five times, and never holds back the others;
+/// a version given up is recorded as a failed load (<c>staging.loads</c>). The container is the one of the function's
+/// <c>[BlobTrigger]</c> path.
 /// </summary>
 internal sealed class BlobTriggerPoller(
     BlobServiceClient blobs,
@@ -32,7 +39,7 @@ internal sealed class BlobTriggerPoller(
             return;
         }
 
-        var container = blobs.GetBlobContainerClient(configuration[ToxicServiceCollectionExtensions.RawBlobContainerSetting] ?? "raw");
+        var container = blobs.GetBlobContainerClient(ContainerName(configuration));
         logger.LogInformation("Blob trigger IngestRawBlob polls container {Container} every {Interval}", container.Name, options.Value.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -62,8 +69,10 @@ internal sealed class BlobTriggerPoller(
                             continue;
                         }
 
-                        // As the Functions host does after maxDequeueCount attempts: give the version up, loudly.
+                        // As the Functions host does after maxDequeueCount attempts (it moves the blob to its poison queue): give the
+                        // version up, and record it as a failed load where operators look, not only in the log.
                         logger.LogError(e, "IngestRawBlob({Blob}) failed {Max} times; this version is not offered again", item.Name, MaxDequeueCount);
+                        await RecordGivenUpAsync(container.Name, item, e, stoppingToken);
                         _receipts[item.Name] = etag;
                         _failures.TryRemove(item.Name, out _);
                     }
@@ -79,6 +88,38 @@ internal sealed class BlobTriggerPoller(
             }
 
             await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// The container of <see cref="IngestRawBlob"/>'s <c>[BlobTrigger]</c> path (<c>%RawBlobContainer%/{name}</c>), its
+    /// <c>%setting%</c> resolved as the Functions host resolves it.
+    /// </summary>
+    public static string ContainerName(IConfiguration configuration)
+    {
+        var trigger = typeof(IngestRawBlob).GetMethod(nameof(IngestRawBlob.RunAsync))!.GetParameters()
+            .Select(p => p.GetCustomAttribute<BlobTriggerAttribute>()).Single(a => a is not null)!;
+        var container = trigger.BlobPath.Split('/')[0];
+        return container.Length > 2 && container[0] == '%' && container[^1] == '%'
+            ? configuration[container[1..^1]] ?? throw new InvalidOperationException($"The blob trigger path '{trigger.BlobPath}' names setting {container[1..^1]}, which is not set.")
+            : container;
+    }
+
+    private async Task RecordGivenUpAsync(string container, BlobItem item, Exception error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var version = item.VersionId ?? item.Properties.ETag?.ToString().Trim('"') ?? "unknown";
+            await scope.ServiceProvider.GetRequiredService<BatchIngestService>().RecordUnloadedAsync(
+                new ObjectRef("blob", container, item.Name, version, item.Properties.ContentLength),
+                IngestOutcome.Failed,
+                $"the blob trigger gave this version up after {MaxDequeueCount} failed attempts: {error.Message}",
+                cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Recording the given-up blob {Blob} as a failed load failed", item.Name);
         }
     }
 
