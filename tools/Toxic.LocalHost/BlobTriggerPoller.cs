@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Azure;
 using System.Reflection;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
