@@ -13,8 +13,10 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
     {
         var sample = await PipelineHarness.IngestSampleAsync(database);
 
-        // The AUC every split must beat: 0.9 on the real sample's 3,000 comments; 0.95 on the generated fixture's, whose
-        // test split reached 0.972 when written (its signal is plainer than the real one's, so a broken model shows sooner).
+        // The AUC every split must beat: 0.9 on the real sample's 3,000 comments; 0.95 on the generated fixture's. The
+        // snapshot's row order (by UUIDv7 id), hence its test split, changes from run to run: over 12 splits the real
+        // comments' test AUC ranged 0.942-0.981, over 30 the fixture's 0.966-0.999 (mean 0.987; its signal is plainer),
+        // where a fit stopped after two optimizer iterations stayed below 0.95.
         var minAuc = sample.IsReal ? 0.9 : 0.95;
         await using var harness = await PipelineHarness.StartAsync(database);
 

@@ -10,9 +10,9 @@ namespace ToxicFunctions.Tests.Training;
 /// artifact's ONNX graph, as <c>toxic evaluate</c> does. On the real text_comment_1.csv the bounds are what this model
 /// reaches with a small margin (hold-out AUC 0.9676, F1 0.761 when written), above the recipe's scikit-learn peers on the
 /// same split. On the generated fixture (<see cref="SyntheticSample"/>, a bare clone) they are likewise what the model
-/// reaches there less a similar margin (hold-out AUC 0.9705, F1 0.922 when written): the fixture's flipped labels and the
-/// insult words in some of its clean comments hold its AUC near the real one's, while its toxic comments, mostly direct
-/// insults, are found more often than real ones, hence the higher F1 bound.
+/// reaches there less a margin (hold-out AUC 0.9964, F1 0.938 when written; the AUC margin is about two of its 194 toxic
+/// hold-out comments ranked below every clean one, the F1 margin about ten comments misjudged): its toxic comments mostly
+/// insult directly, a plainer signal than the real one's, hence the higher bounds.
 /// </summary>
 public sealed class SampleQualityTests : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class SampleQualityTests : IDisposable
     public async Task Holdout_auc_and_f1_of_a_model_trained_on_the_sample()
     {
         var sample = SampleData.File;
-        var (minAuc, minF1) = sample.IsReal ? (0.965, 0.74) : (0.965, 0.90);
+        var (minAuc, minF1) = sample.IsReal ? (0.965, 0.74) : (0.985, 0.91);
         var (records, _) = await CommentCsvReader.ReadFileAsync(sample.Path);
         var labels = records.Select(r => (byte)r.Label).ToArray();
         var (train, holdout) = StratifiedSplit.Holdout(labels, 0.2, seed: 42);
