@@ -42,22 +42,13 @@ public sealed partial class LargeObjectTests(TestDatabase database) : IClassFixt
         }
     }
 
-    /// <summary>The sample data's records repeated (or generated records) until the file holds <paramref name="bytes"/>.</summary>
+    /// <summary>The sample data's records (<see cref="SampleData.File"/>) repeated until the file holds <paramref name="bytes"/>.</summary>
     private static long WriteCsv(string path, long bytes)
     {
-        string body;
-        long rowsPerCopy;
-        if (SampleData.Path is { } sample)
-        {
-            var text = File.ReadAllText(sample, Encoding.UTF8);
-            body = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..].TrimEnd('\n') + "\n";
-            rowsPerCopy = 10_000;
-        }
-        else
-        {
-            body = string.Concat(Enumerable.Range(0, 10_000).Select(i => $"\"comment {i}, with \"\"quotes\"\"\nand a second line\",{i % 10 / 9}\n"));
-            rowsPerCopy = 10_000;
-        }
+        var sample = SampleData.File;
+        var text = File.ReadAllText(sample.Path, Encoding.UTF8);
+        var body = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..].TrimEnd('\n') + "\n";
+        long rowsPerCopy = sample.Rows;
 
         var chunk = Encoding.UTF8.GetBytes(body);
         using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);

@@ -65,14 +65,19 @@ internal sealed class PipelineHarness : IAsyncDisposable
             services.Replace(ServiceDescriptor.Singleton<IArtifactStore>(sp => wrapStore(sp.GetRequiredService<S3ArtifactStore>())));
         });
 
-    /// <summary>Loads the sample data into staging, as an S3 notification would.</summary>
-    /// <summary>Ingests the sample's first 3,000 comments (the whole 10,000 go through ./run.sh).</summary>
-    public static async Task IngestSampleAsync(TestDatabase database)
+    /// <summary>
+    /// Loads the sample data's first 3,000 comments into staging, as an S3 notification would (the whole 10,000 go through
+    /// ./run.sh): the real sample's where it is found, else the generated fixture's (<see cref="SampleData"/>).
+    /// </summary>
+    public static async Task<SampleFile> IngestSampleAsync(TestDatabase database)
     {
-        var file = new FileInfo(await SampleData.RequirePrefixAsync(3000));
+        var sample = await SampleData.PrefixAsync(3000);
+        var file = new FileInfo(sample.Path);
         await using var obj = new RawObject(new ObjectRef("file", "sample", file.Name, "v1", file.Length), file.OpenRead());
         var result = await database.Get<BatchIngestService>().IngestAsync(obj);
         Assert.Equal(IngestOutcome.Loaded, result.Outcome);
+        Assert.Equal(sample.Rows, result.RowsLoaded);
+        return sample;
     }
 
     public async Task<OrchestrationMetadata> RunAsync(PipelineRequest request)

@@ -12,11 +12,6 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task A_pipeline_started_over_http_completes_and_its_model_is_listed()
     {
-        if (SampleData.Path is null && SampleData.MayBeMissing)
-        {
-            return;
-        }
-
         var bucket = $"test-http-{Guid.NewGuid():N}"[..24];
         await database.Get<S3RawObjects>().EnsureBucketAsync(bucket, default);
         await PipelineHarness.IngestSampleAsync(database);

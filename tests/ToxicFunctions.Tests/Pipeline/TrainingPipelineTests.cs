@@ -11,7 +11,13 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
     [Fact]
     public async Task Staged_comments_end_as_a_registered_champion_with_snapshot_run_and_artifacts()
     {
-        await PipelineHarness.IngestSampleAsync(database);
+        var sample = await PipelineHarness.IngestSampleAsync(database);
+
+        // The AUC every split must beat: 0.9 on the real sample's 3,000 comments; 0.95 on the generated fixture's. The
+        // snapshot's row order (by UUIDv7 id), hence its test split, changes from run to run: over 12 splits the real
+        // comments' test AUC ranged 0.942-0.981, over 30 the fixture's 0.966-0.999 (mean 0.987; its signal is plainer),
+        // where a fit stopped after two optimizer iterations stayed below 0.95.
+        var minAuc = sample.IsReal ? 0.9 : 0.95;
         await using var harness = await PipelineHarness.StartAsync(database);
 
         var instance = await harness.RunAsync(new PipelineRequest("test"));
@@ -21,7 +27,7 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
         Assert.True(result.Promoted);
         Assert.Equal(ModelAliases.Champion, result.Alias);
         Assert.Equal(1, result.Version);
-        Assert.True(result.Test.Auc > 0.9, $"test AUC {result.Test.Auc}");
+        Assert.True(result.Test.Auc > minAuc, $"test AUC {result.Test.Auc} on {sample}");
 
         // Encoder features are kept once per comment text, so a later run only reads them.
         Assert.Equal(
@@ -62,7 +68,8 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
         Assert.False(string.IsNullOrEmpty(run.CodeVersion));
         foreach (var split in new[] { "training", "holdout", "test" })
         {
-            Assert.True(run.Metrics.GetProperty(split).GetProperty("auc").GetDouble() > 0.9, split);
+            var auc = run.Metrics.GetProperty(split).GetProperty("auc").GetDouble();
+            Assert.True(auc > minAuc, $"{split} AUC {auc} on {sample}");
         }
 
         Assert.Equal(result.Test.Auc, run.Metrics.GetProperty("test").GetProperty("auc").GetDouble());

@@ -8,7 +8,10 @@ using static ToxicFunctions.Tests.Infrastructure.StagingRows;
 
 namespace ToxicFunctions.Tests.Quality;
 
-/// <summary>The staging suite on clean data: the real sample comments ingested as the triggers do, plus stream rows.</summary>
+/// <summary>
+/// The staging suite on clean data: the sample comments (the real ones where found, else the generated fixture: see
+/// <see cref="SampleData"/>) ingested as the triggers do, plus stream rows.
+/// </summary>
 public sealed class ValidationPassTests(ValidationPassTests.Fixture fixture) : IClassFixture<ValidationPassTests.Fixture>
 {
     /// <summary>Staging loaded once for the class.</summary>
@@ -21,19 +24,8 @@ public sealed class ValidationPassTests(ValidationPassTests.Fixture fixture) : I
         public async Task InitializeAsync()
         {
             await Database.InitializeAsync();
-            RawObject obj;
-            if (SampleData.Path is null && SampleData.MayBeMissing)
-            {
-                var csv = "comment_text,labels\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"comment {i},{(i % 10 == 0 ? 1 : 0)}\n"));
-                obj = new RawObject(new ObjectRef("file", "tests", "clean.csv", "v1", csv.Length), new MemoryStream(Encoding.UTF8.GetBytes(csv)));
-            }
-            else
-            {
-                var file = new FileInfo(SampleData.RequirePath());
-                obj = new RawObject(new ObjectRef("file", "sample", file.Name, "v1", file.Length), file.OpenRead());
-            }
-
-            await using (obj)
+            var file = new FileInfo(SampleData.File.Path);
+            await using (var obj = new RawObject(new ObjectRef("file", "sample", file.Name, "v1", file.Length), file.OpenRead()))
             {
                 Rows = (await Database.Get<BatchIngestService>().IngestAsync(obj)).RowsLoaded;
             }
