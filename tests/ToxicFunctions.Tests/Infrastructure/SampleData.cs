@@ -34,15 +34,6 @@ internal static class SampleData
     /// <summary>The real sample where it is found, else the fixture (written once per process into the temp folder).</summary>
     public static SampleFile File => s_file.Value;
 
-    /// <summary>Whether tests may run without the real sample (TOXIC_ALLOW_MISSING_SAMPLE=1); only the tokenizer tests ask.</summary>
-    public static bool MayBeMissing => Environment.GetEnvironmentVariable("TOXIC_ALLOW_MISSING_SAMPLE") == "1";
-
-    /// <summary>The real sample's path; fails the test when it is absent (only the tokenizer tests still need the real file).</summary>
-    public static string RequirePath() =>
-        Path ?? throw new InvalidOperationException(
-            $"Sample data not found: set TOXIC_SAMPLE_DATA to the csv, or put {RelativePath} in a folder above "
-            + $"{AppContext.BaseDirectory}. Set TOXIC_ALLOW_MISSING_SAMPLE=1 to run without it.");
-
     /// <summary>
     /// A CSV of the first <paramref name="rows"/> records of <see cref="File"/> (written once per process into the temp
     /// folder): what the pipeline tests ingest, so that each of them encodes a few thousand comments rather than all 10,000.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using ToxicFunctions.Csv;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tokenization;
 using Xunit.Abstractions;
@@ -9,7 +8,7 @@ namespace ToxicFunctions.Tests.Tokenization;
 
 /// <summary>
 /// The product tokenizer against HuggingFace's Rust tokenizer (<see cref="RustReferenceTokenizer"/>): the same ids on
-/// the real sample (when present) and on generated texts, and the embedded Unicode data as the library gives it today.
+/// the sample (the real one when present, else its generated stand-in) and on generated texts, and the embedded Unicode data as the library gives it today.
 /// </summary>
 public sealed class ReferenceTokenizerTests(ITestOutputHelper output)
 {
@@ -47,7 +46,7 @@ public sealed class ReferenceTokenizerTests(ITestOutputHelper output)
 
         var counts = string.Join(", ", texts.GroupBy(t => t.Source).Select(g =>
             $"{g.Key} {differences.Count(i => texts[i].Source == g.Key)}/{g.Count()}"));
-        output.WriteLine($"differences: {differences.Count} ({counts}); sample {(sample.Count > 0 ? "present" : "absent: its part skipped")}");
+        output.WriteLine($"differences: {differences.Count} ({counts}); sample: {SampleData.File}");
         Assert.True(
             differences.Count == 0,
             $"{differences.Count} of {texts.Count} texts differ from the Rust reference ({counts}); the first:\n"
@@ -179,16 +178,6 @@ public sealed class ReferenceTokenizerTests(ITestOutputHelper output)
         return "(none)";
     }
 
-    // The real comments when ../shared/data is there; none otherwise (this part is then skipped).
-    private static List<string> ReadSample()
-    {
-        if (SampleData.Path is not { } path)
-        {
-            return [];
-        }
-
-        var (records, rejected) = CommentCsvReader.ReadFileAsync(path).GetAwaiter().GetResult();
-        Assert.Empty(rejected);
-        return [.. records.Select(record => record.Text)];
-    }
+    // The real comments when ../shared/data is there; otherwise the generated stand-in (SampleData.File).
+    private static List<string> ReadSample() => [.. SampleComments.Load()];
 }
