@@ -47,6 +47,14 @@ host_pid=""
 if curl -s -o /dev/null --max-time 2 http://127.0.0.1:7071/; then
   echo "already running"
 else
+  # Heavy writes since the last run (the benchmarks, say) can invalidate the idle relay's slot: PostgreSQL drops WAL
+  # beyond max_slot_wal_keep_size. The relay then refuses to start (the changes are gone); the documented repair is a
+  # resnapshot, which this demo applies with a notice rather than failing later at the stream step.
+  slot_state=$(psql_toxic -At -c "SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'toxic_cdc_relay'")
+  if [[ $slot_state == lost ]]; then
+    echo "the CDC relay's slot was invalidated (WAL beyond max_slot_wal_keep_size); repairing: toxic cdc-relay --resnapshot"
+    toxic cdc-relay --resnapshot
+  fi
   (cd tools/Toxic.LocalHost/bin/Release/net10.0 && exec dotnet toxic-localhost.dll) > .local/logs/localhost.log 2>&1 &
   host_pid=$!
   trap '[[ -n $host_pid ]] && kill "$host_pid" 2>/dev/null; true' EXIT
