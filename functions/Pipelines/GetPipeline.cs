@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -30,28 +29,9 @@ public sealed class GetPipeline
             runtimeStatus = instance.RuntimeStatus.ToString(),
             createdAt = instance.CreatedAt,
             lastUpdatedAt = instance.LastUpdatedAt,
-            customStatus = Parse(instance.SerializedCustomStatus),
-            output = Parse(instance.SerializedOutput),
+            customStatus = SerializedJson.ParseOrText(instance.SerializedCustomStatus),
+            output = SerializedJson.ParseOrText(instance.SerializedOutput),
             failure = instance.FailureDetails?.ErrorMessage,
         });
-    }
-
-    // Durable stores outputs as JSON, but a failed run's output may be its bare error text.
-    private static object? Parse(string? serialized)
-    {
-        if (serialized is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(serialized);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return serialized;
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -14,11 +13,9 @@ public sealed class ListRuns(ExperimentTracker tracker)
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var limitText = request.Query["limit"].ToString();
-        var limit = 50;
-        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 1000))
+        if (!QueryLimit.TryParse(request.Query["limit"], 50, out var limit))
         {
-            return Problems.BadRequest("Bad limit", "limit must be a whole number from 1 to 1000.");
+            return Problems.BadRequest("Bad limit", QueryLimit.Error);
         }
 
         var experiment = request.Query["experiment"].ToString();

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ToxicFunctions.Ingestion;
 
 /// <summary>
@@ -23,10 +21,9 @@ public sealed record LoadListRequest(IReadOnlyList<string>? Statuses, string? Co
     public static LoadListRequest? Parse(string? status, string? container, string? key, string? limit, out string? error)
     {
         error = null;
-        var count = 100;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > 1000))
+        if (!QueryLimit.TryParse(limit, 100, out var count))
         {
-            error = "limit must be a whole number from 1 to 1000.";
+            error = QueryLimit.Error;
             return null;
         }
 

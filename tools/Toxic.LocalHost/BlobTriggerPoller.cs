@@ -99,10 +99,7 @@ internal sealed class BlobTriggerPoller(
     {
         var trigger = typeof(IngestRawBlob).GetMethod(nameof(IngestRawBlob.RunAsync))!.GetParameters()
             .Select(p => p.GetCustomAttribute<BlobTriggerAttribute>()).Single(a => a is not null)!;
-        var container = trigger.BlobPath.Split('/')[0];
-        return container.Length > 2 && container[0] == '%' && container[^1] == '%'
-            ? configuration[container[1..^1]] ?? throw new InvalidOperationException($"The blob trigger path '{trigger.BlobPath}' names setting {container[1..^1]}, which is not set.")
-            : container;
+        return BindingExpressions.Resolve(trigger.BlobPath.Split('/')[0], configuration, $"The blob trigger path '{trigger.BlobPath}'");
     }
 
     private async Task RecordGivenUpAsync(string container, BlobItem item, Exception error, CancellationToken cancellationToken)

@@ -66,9 +66,9 @@ internal static class DurableManagementEndpoints
             name = instance.Name,
             instanceId = instance.InstanceId,
             runtimeStatus = instance.RuntimeStatus.ToString(),
-            input = showInput == false ? null : Json(instance.SerializedInput),
-            customStatus = Json(instance.SerializedCustomStatus),
-            output = Json(instance.SerializedOutput),
+            input = showInput == false ? null : SerializedJson.ParseOrText(instance.SerializedInput),
+            customStatus = SerializedJson.ParseOrText(instance.SerializedCustomStatus),
+            output = SerializedJson.ParseOrText(instance.SerializedOutput),
             createdTime = instance.CreatedAt.UtcDateTime.ToString("s", System.Globalization.CultureInfo.InvariantCulture) + "Z",
             lastUpdatedTime = instance.LastUpdatedAt.UtcDateTime.ToString("s", System.Globalization.CultureInfo.InvariantCulture) + "Z",
         };
@@ -132,22 +132,4 @@ internal static class DurableManagementEndpoints
 
     private static bool IsEnded(OrchestrationRuntimeStatus status) =>
         status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
-
-    private static JsonElement? Json(string? serialized)
-    {
-        if (serialized is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(serialized);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return JsonSerializer.SerializeToElement(serialized);
-        }
-    }
 }

@@ -27,14 +27,7 @@ internal sealed class TimerSchedule
     /// <exception cref="InvalidOperationException">A <c>%setting%</c> that is not set, or an expression that is neither CRON nor TimeSpan.</exception>
     public static TimerSchedule Parse(string declared, IConfiguration configuration)
     {
-        var expression = declared;
-        if (declared.Length > 2 && declared[0] == '%' && declared[^1] == '%')
-        {
-            var setting = declared[1..^1];
-            expression = configuration[setting] is { Length: > 0 } value
-                ? value
-                : throw new InvalidOperationException($"The timer schedule '{declared}' names setting {setting}, which is not set.");
-        }
+        var expression = BindingExpressions.Resolve(declared, configuration, "The timer schedule");
 
         var fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
         if (fields is 5 or 6

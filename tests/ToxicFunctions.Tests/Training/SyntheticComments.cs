@@ -37,15 +37,4 @@ internal static class SyntheticComments
 
         return examples;
     }
-
-    public static string ToCsv(IEnumerable<TrainingExample> examples)
-    {
-        var csv = new StringBuilder("comment_text,labels\n");
-        foreach (var example in examples)
-        {
-            csv.Append('"').Append(example.Text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(example.Label).Append('\n');
-        }
-
-        return csv.ToString();
-    }
 }

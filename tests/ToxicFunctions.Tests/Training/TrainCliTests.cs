@@ -21,8 +21,8 @@ public sealed class TrainCliTests : IDisposable
         var examples = SyntheticComments.Generate(700, seed: 4);
         var trainCsv = Path.Combine(_work.FullName, "train.csv");
         var testCsv = Path.Combine(_work.FullName, "test.csv");
-        await File.WriteAllTextAsync(trainCsv, SyntheticComments.ToCsv(examples.Take(500)));
-        await File.WriteAllTextAsync(testCsv, SyntheticComments.ToCsv(examples.Skip(500)));
+        await File.WriteAllTextAsync(trainCsv, SyntheticSample.ToCsv(examples.Take(500)));
+        await File.WriteAllTextAsync(testCsv, SyntheticSample.ToCsv(examples.Skip(500)));
         var model = Path.Combine(_work.FullName, "model");
 
         string[] layers = encoderLayers is { } l ? ["--encoder-layers", $"{l}"] : [];
@@ -70,7 +70,7 @@ public sealed class TrainCliTests : IDisposable
     {
         var examples = SyntheticComments.Generate(300, seed: 8);
         var csv = Path.Combine(_work.FullName, "data.csv");
-        await File.WriteAllTextAsync(csv, SyntheticComments.ToCsv(examples));
+        await File.WriteAllTextAsync(csv, SyntheticSample.ToCsv(examples));
         var model = Path.Combine(_work.FullName, "model");
         Assert.Equal(0, (await RunAsync("", "train", "--data", csv, "--out", model)).ExitCode);
 
@@ -106,7 +106,7 @@ public sealed class TrainCliTests : IDisposable
         // A model whose graph is not the one its metadata describes (a retrain interrupted after writing model.onnx).
         var examples = SyntheticComments.Generate(200, seed: 2);
         var csv = Path.Combine(_work.FullName, "small.csv");
-        await File.WriteAllTextAsync(csv, SyntheticComments.ToCsv(examples));
+        await File.WriteAllTextAsync(csv, SyntheticSample.ToCsv(examples));
         var model = Path.Combine(_work.FullName, "mixed");
         Assert.Equal(0, (await RunAsync("", "train", "--data", csv, "--out", model)).ExitCode);
         var onnx = Path.Combine(model, "model.onnx");
