@@ -7,13 +7,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 scripts/services.sh up
 eval "$(scripts/services.sh env)"
 
-# The reference tokenizer (HuggingFace's Rust library, npm tokenizers) that the tokenizer tests compare against:
-# npm ci again when the lock file is newer than the last install. services.sh up has installed node and npm.
-ref=tests/reference-tokenizer
-if [[ ! -f $ref/node_modules/.package-lock.json || $ref/package-lock.json -nt $ref/node_modules/.package-lock.json ]]; then
-  echo "test: installing the reference tokenizer (npm ci in $ref)"
-  (cd "$ref" && npm ci --no-audit --no-fund) || { echo "test: error: npm ci failed in $ref" >&2; exit 1; }
-fi
+# Node projects the tests run (each tests/NAME/ with a package-lock.json): the reference tokenizer (HuggingFace's Rust
+# library, npm tokenizers) and the schema and lint checkers of the deployment files. npm ci again when a lock file is
+# newer than the last install. services.sh up has installed node and npm.
+for lock in tests/*/package-lock.json; do
+  dir=$(dirname "$lock")
+  if [[ ! -f $dir/node_modules/.package-lock.json || $lock -nt $dir/node_modules/.package-lock.json ]]; then
+    echo "test: installing $dir (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund) || { echo "test: error: npm ci failed in $dir" >&2; exit 1; }
+  fi
+done
 
 dotnet build ToxicFunctions.sln -c Release
 dotnet format ToxicFunctions.sln --verify-no-changes --no-restore
