@@ -18,12 +18,14 @@ namespace ToxicFunctions.Orchestrations;
 public sealed class TrainingPipeline
 {
     /// <summary>Runs the pipeline.</summary>
+    /// <param name="context">The orchestration's context.</param>
+    /// <param name="input">The orchestration's input (the Durable extension binds it by type); null runs with the defaults.</param>
     [Function(nameof(TrainingPipeline))]
-    public async Task<PipelineResult> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    public async Task<PipelineResult> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, PipelineRequest? input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.GetInput<PipelineRequest>() ?? new PipelineRequest();
-        var progress = new PipelineProgress(nameof(Transform), []);
+        var request = input ?? new PipelineRequest();
+        var progress = new PipelineProgress(PipelineActivities.Transform, []);
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
 
         async Task<T> StageAsync<T>(string stage, object input)
@@ -44,21 +46,21 @@ public sealed class TrainingPipeline
             }
         }
 
-        var transform = await StageAsync<TransformResult>(nameof(Transform), new TransformRequest(request.RequestedBy));
+        var transform = await StageAsync<TransformResult>(PipelineActivities.Transform, new TransformRequest(request.RequestedBy));
         progress = progress with { ProductionRows = transform.RowsInProduction };
-        await StageAsync<ValidationReport>(nameof(Validate), new ValidateRequest(request.Suite));
-        var snapshot = await StageAsync<SnapshotInfo>(nameof(ExtractSnapshot), new ExtractSnapshotRequest(request.SplitSeed, request.TestFraction));
+        await StageAsync<ValidationReport>(PipelineActivities.Validate, new ValidateRequest(request.Suite));
+        var snapshot = await StageAsync<SnapshotInfo>(PipelineActivities.ExtractSnapshot, new ExtractSnapshotRequest(request.SplitSeed, request.TestFraction));
         progress = progress with { Snapshot = snapshot.Sha256, SnapshotRows = snapshot.RowCount };
 
         var runId = context.NewGuid();
         progress = progress with { RunId = runId };
-        var trained = await StageAsync<TrainedModel>(nameof(Train), new TrainRequest(runId, context.InstanceId, snapshot.Sha256, request.Trainer));
+        var trained = await StageAsync<TrainedModel>(PipelineActivities.Train, new TrainRequest(runId, context.InstanceId, snapshot.Sha256, request.Trainer));
         Record(metrics, "holdout", trained.Holdout);
         Evaluation evaluation;
         RegisteredVersion registered;
         try
         {
-            evaluation = await StageAsync<Evaluation>(nameof(Evaluate), new EvaluateRequest(runId, trained.ArtifactPrefix, snapshot.Sha256));
+            evaluation = await StageAsync<Evaluation>(PipelineActivities.Evaluate, new EvaluateRequest(runId, trained.ArtifactPrefix, snapshot.Sha256));
             Record(metrics, "test", evaluation.Test);
             if (evaluation.Champion is not null)
             {
@@ -66,18 +68,18 @@ public sealed class TrainingPipeline
             }
 
             registered = await StageAsync<RegisteredVersion>(
-                nameof(Register), new RegisterRequest(runId, snapshot.Sha256, trained.ArtifactUri, evaluation.Test));
+                PipelineActivities.Register, new RegisterRequest(runId, snapshot.Sha256, trained.ArtifactUri, evaluation.Test));
         }
         catch (PipelineStageFailedException e)
         {
             // The run trained but will never be registered (Register finishes it): record it as failed, not running.
-            await context.CallActivityAsync<bool>(nameof(FailRun), new FailRunRequest(runId, e.Message), PipelineRetry.Options);
+            await context.CallActivityAsync<bool>(PipelineActivities.FailRun, new FailRunRequest(runId, e.Message), PipelineRetry.Options);
             throw;
         }
 
         progress = progress with { Version = registered.Version };
         var decision = await StageAsync<PromotionDecision>(
-            nameof(Promote), new PromoteRequest(
+            PipelineActivities.Promote, new PromoteRequest(
                 registered.ModelName, registered.Version, evaluation.Test.Auc, evaluation.ChampionVersion, evaluation.Champion?.Auc, evaluation.ChampionProblem));
 
         context.SetCustomStatus(progress with { Stage = "Completed", Promoted = decision.Promoted, Metrics = metrics });

@@ -29,6 +29,10 @@ public static class LocalDevelopmentSettings
         [ToxicServiceCollectionExtensions.RawBlobContainerSetting] = "raw",
         ["Kafka:BootstrapServers"] = "127.0.0.1:9092",
 
+        // The Kafka trigger's %setting% topic and group, which a Functions host requires as app settings.
+        ["Kafka:Topic"] = Streaming.KafkaOptions.DefaultTopic,
+        ["Kafka:ConsumerGroup"] = Streaming.KafkaOptions.DefaultConsumerGroup,
+
         // The timer triggers' %setting% schedules, which a Functions host requires as app settings.
         ["Pipeline:Schedule"] = Pipeline.PipelineOptions.DefaultSchedule,
         ["Pipeline:EncodingSchedule"] = Pipeline.PipelineOptions.DefaultEncodingSchedule,

@@ -1,24 +1,30 @@
-// Mirror of the official Kafka worker extension's record type; see KafkaTriggerAttribute.cs.
+// Mirror of the official Kafka worker extension's type; see KafkaTriggerAttribute.cs.
 namespace Microsoft.Azure.Functions.Worker;
 
-/// <summary>One Kafka record handed to a Kafka-triggered function (mirror of the official extension's type).</summary>
+/// <summary>One Kafka record handed to a Kafka-triggered function, key and value as raw bytes (mirror of the official extension's type).</summary>
 public sealed class KafkaRecord
 {
-    /// <summary>The topic.</summary>
-    public required string Topic { get; init; }
+    /// <summary>The topic it was read from.</summary>
+    public string Topic { get; set; } = "";
 
     /// <summary>The partition.</summary>
-    public required int Partition { get; init; }
+    public int Partition { get; set; }
 
     /// <summary>The offset within the partition.</summary>
-    public required long Offset { get; init; }
+    public long Offset { get; set; }
 
-    /// <summary>The key bytes, if any.</summary>
-    public byte[]? Key { get; init; }
+    /// <summary>The key bytes; null when the record has no key.</summary>
+    public byte[]? Key { get; set; }
 
     /// <summary>The value bytes; null for a tombstone.</summary>
-    public byte[]? Value { get; init; }
+    public byte[]? Value { get; set; }
 
-    /// <summary>The record's timestamp (producer create time or broker log-append time), when known.</summary>
-    public DateTimeOffset? Timestamp { get; init; }
+    /// <summary>The record's timestamp.</summary>
+    public KafkaTimestamp? Timestamp { get; set; }
+
+    /// <summary>The record's headers.</summary>
+    public KafkaHeader[] Headers { get; set; } = [];
+
+    /// <summary>The leader epoch, when the broker gave one.</summary>
+    public int? LeaderEpoch { get; set; }
 }

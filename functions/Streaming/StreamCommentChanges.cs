@@ -19,7 +19,7 @@ public sealed class StreamCommentChanges(StreamChangeApplier applier, ILogger<St
         [KafkaTrigger("Kafka:BootstrapServers", "%Kafka:Topic%", ConsumerGroup = "%Kafka:ConsumerGroup%", IsBatched = true)] KafkaRecord[] records,
         CancellationToken cancellationToken)
     {
-        var messages = records.Select(r => new StreamMessage(r.Topic, r.Partition, r.Offset, r.Key, r.Value, r.Timestamp)).ToList();
+        var messages = records.Select(r => new StreamMessage(r.Topic, r.Partition, r.Offset, r.Key, r.Value, r.Timestamp is { Type: not KafkaTimestampType.NotAvailable } t ? t.DateTimeOffset : null)).ToList();
         var result = await applier.ApplyAsync(messages, cancellationToken);
         logger.LogInformation(
             "Stream batch: {Events} events, {Applied} applied, {Tombstones} tombstones, {DeadLettered} dead-lettered",

@@ -14,7 +14,7 @@ public sealed class Evaluate(
     ModelEvaluator evaluator, ModelRegistry registry, ExperimentTracker tracker, IOptions<PipelineOptions> options, ILogger<Evaluate> logger)
 {
     /// <summary>Measures both models on the same rows.</summary>
-    [Function(nameof(Evaluate))]
+    [Function(PipelineActivities.Evaluate)]
     public async Task<Evaluation> RunAsync([ActivityTrigger] EvaluateRequest request, CancellationToken cancellationToken)
     {
         var test = await evaluator.EvaluateAsync(request.ArtifactPrefix, request.Snapshot, cancellationToken);

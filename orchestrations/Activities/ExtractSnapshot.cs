@@ -8,7 +8,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 public sealed class ExtractSnapshot(SnapshotExtractor extractor, IOptions<PipelineOptions> options)
 {
     /// <summary>Extracts (or finds) the snapshot of production as it is now.</summary>
-    [Function(nameof(ExtractSnapshot))]
+    [Function(PipelineActivities.ExtractSnapshot)]
     public Task<SnapshotInfo> RunAsync([ActivityTrigger] ExtractSnapshotRequest request, CancellationToken cancellationToken) =>
         extractor.ExtractAsync(request.SplitSeed ?? options.Value.SplitSeed, request.TestFraction ?? options.Value.TestFraction, cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 public sealed class FailRun(ExperimentTracker tracker)
 {
     /// <summary>Records the failure on the run.</summary>
-    [Function(nameof(FailRun))]
+    [Function(PipelineActivities.FailRun)]
     public async Task<bool> RunAsync([ActivityTrigger] FailRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -12,7 +12,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 public sealed class Promote(ModelRegistry registry)
 {
     /// <summary>Sets the alias.</summary>
-    [Function(nameof(Promote))]
+    [Function(PipelineActivities.Promote)]
     public async Task<PromotionDecision> RunAsync([ActivityTrigger] PromoteRequest request, CancellationToken cancellationToken)
     {
         var (promote, reason) = PromotionPolicy.Decide(request.TestAuc, request.ChampionAuc, request.ChampionProblem);

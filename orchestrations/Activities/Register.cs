@@ -8,7 +8,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 public sealed class Register(ModelRegistry registry, ExperimentTracker tracker, IOptions<PipelineOptions> options)
 {
     /// <summary>Registers the version; returns its number.</summary>
-    [Function(nameof(Register))]
+    [Function(PipelineActivities.Register)]
     public async Task<RegisteredVersion> RunAsync([ActivityTrigger] RegisterRequest request, CancellationToken cancellationToken)
     {
         var name = options.Value.ModelName;

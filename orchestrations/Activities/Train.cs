@@ -7,7 +7,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 public sealed class Train(PipelineTrainer trainer)
 {
     /// <summary>Trains and stores the model; returns where it is and its hold-out metrics.</summary>
-    [Function(nameof(Train))]
+    [Function(PipelineActivities.Train)]
     public Task<TrainedModel> RunAsync([ActivityTrigger] TrainRequest request, CancellationToken cancellationToken) =>
         trainer.TrainAsync(request.RunId, request.PipelineInstanceId, request.Snapshot, request.Trainer, cancellationToken);
 }

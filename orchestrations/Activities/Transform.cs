@@ -11,7 +11,7 @@ namespace ToxicFunctions.Orchestrations.Activities;
 public sealed class Transform(TransformService transform)
 {
     /// <summary>Runs the transform and returns what each model did.</summary>
-    [Function(nameof(Transform))]
+    [Function(PipelineActivities.Transform)]
     public Task<TransformResult> RunAsync([ActivityTrigger] TransformRequest request, CancellationToken cancellationToken) =>
         transform.RunAsync(cancellationToken);
 }

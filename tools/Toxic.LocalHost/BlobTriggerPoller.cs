@@ -5,22 +5,21 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using ToxicFunctions.Functions.Ingestion;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
-/// The blob trigger of the local host: lists the raw container and invokes <see cref="IngestRawBlob"/> once for each
-/// new blob version (name + ETag), as the Functions host's polling blob trigger does with its receipts. Receipts are
+/// The blob trigger of the local host for one blob-triggered function (<see cref="BlobFunction"/>): lists the container
+/// of its <c>[BlobTrigger]</c> path in the storage account of its connection setting and invokes it once for each new
+/// blob version (name + ETag), as the Functions host's polling blob trigger does with its receipts. Receipts are
 /// kept in memory; after a restart every blob is offered again and ingestion recognises the versions it has taken. A
 /// blob whose ingestion throws is offered again on the next polls, at most five times, and never holds back the others;
-/// a version given up is recorded as a failed load (<c>staging.loads</c>). The container is the one of the function's
-/// <c>[BlobTrigger]</c> path.
+/// a version given up is recorded as a failed load (<c>staging.loads</c>).
 /// </summary>
 internal sealed class BlobTriggerPoller(
-    BlobServiceClient blobs,
+    BlobFunction function,
     IConfiguration configuration,
     IServiceScopeFactory scopes,
     IOptions<BlobTriggerOptions> options,
@@ -34,13 +33,13 @@ internal sealed class BlobTriggerPoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || FunctionSwitches.IsDisabled(configuration, function.Name))
         {
             return;
         }
 
-        var container = blobs.GetBlobContainerClient(ContainerName(configuration));
-        logger.LogInformation("Blob trigger IngestRawBlob polls container {Container} every {Interval}", container.Name, options.Value.PollInterval);
+        var container = function.ServiceClient(configuration).GetBlobContainerClient(function.ContainerName(configuration));
+        logger.LogInformation("Blob trigger {Function} polls container {Container} every {Interval}", function.Name, container.Name, options.Value.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -65,13 +64,13 @@ internal sealed class BlobTriggerPoller(
                         var failures = _failures.AddOrUpdate(item.Name, _ => (etag, 1), (_, f) => f.ETag == etag ? (etag, f.Count + 1) : (etag, 1)).Count;
                         if (failures < MaxDequeueCount)
                         {
-                            logger.LogWarning(e, "IngestRawBlob({Blob}) failed (attempt {Attempt} of {Max}); retried on the next poll", item.Name, failures, MaxDequeueCount);
+                            logger.LogWarning(e, "{Function}({Blob}) failed (attempt {Attempt} of {Max}); retried on the next poll", function.Name, item.Name, failures, MaxDequeueCount);
                             continue;
                         }
 
                         // As the Functions host does after maxDequeueCount attempts (it moves the blob to its poison queue): give the
                         // version up, and record it as a failed load where operators look, not only in the log.
-                        logger.LogError(e, "IngestRawBlob({Blob}) failed {Max} times; this version is not offered again", item.Name, MaxDequeueCount);
+                        logger.LogError(e, "{Function}({Blob}) failed {Max} times; this version is not offered again", function.Name, item.Name, MaxDequeueCount);
                         await RecordGivenUpAsync(container.Name, item, e, stoppingToken);
                         _receipts[item.Name] = etag;
                         _failures.TryRemove(item.Name, out _);
@@ -89,17 +88,6 @@ internal sealed class BlobTriggerPoller(
 
             await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-    }
-
-    /// <summary>
-    /// The container of <see cref="IngestRawBlob"/>'s <c>[BlobTrigger]</c> path (<c>%RawBlobContainer%/{name}</c>), its
-    /// <c>%setting%</c> resolved as the Functions host resolves it.
-    /// </summary>
-    public static string ContainerName(IConfiguration configuration)
-    {
-        var trigger = typeof(IngestRawBlob).GetMethod(nameof(IngestRawBlob.RunAsync))!.GetParameters()
-            .Select(p => p.GetCustomAttribute<BlobTriggerAttribute>()).Single(a => a is not null)!;
-        return BindingExpressions.Resolve(trigger.BlobPath.Split('/')[0], configuration, $"The blob trigger path '{trigger.BlobPath}'");
     }
 
     private async Task RecordGivenUpAsync(string container, BlobItem item, Exception error, CancellationToken cancellationToken)
@@ -122,10 +110,44 @@ internal sealed class BlobTriggerPoller(
 
     private async Task InvokeAsync(BlobClient blob, CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var function = scope.ServiceProvider.GetRequiredService<IngestRawBlob>();
-        var result = await function.RunAsync(blob, cancellationToken);
-        logger.LogInformation(
-            "IngestRawBlob({Blob}): {Outcome}, {Rows} rows, {Rejected} rejected", blob.Name, result.Outcome, result.RowsLoaded, result.RowsRejected);
+        await using var scope = scopes.CreateAsyncScope();
+        var method = function.Method;
+        var instance = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, method.DeclaringType!);
+        var arguments = method.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? (object)cancellationToken : blob).ToArray();
+        object? result;
+        try
+        {
+            var task = (Task)method.Invoke(instance, arguments)!;
+            await task;
+            result = method.ReturnType.IsGenericType ? method.ReturnType.GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+
+        logger.LogInformation("{Function}({Blob}): {Result}", function.Name, blob.Name, result);
+    }
+
+    /// <summary>Checks that this host can bind every parameter of <paramref name="function"/>.</summary>
+    /// <exception cref="InvalidOperationException">A parameter other than the trigger's <see cref="BlobClient"/> and a <see cref="CancellationToken"/>, or a method that returns no Task.</exception>
+    public static void EnsureBindable(BlobFunction function)
+    {
+        if (!function.Method.ReturnType.IsAssignableTo(typeof(Task)))
+        {
+            throw new InvalidOperationException($"The local host cannot serve blob function {function.Name}: it returns {function.Method.ReturnType.Name}; this host runs Task methods.");
+        }
+
+        foreach (var parameter in function.Method.GetParameters())
+        {
+            var bound = parameter.ParameterType == typeof(CancellationToken)
+                || (parameter.GetCustomAttribute<BlobTriggerAttribute>() is not null && parameter.ParameterType == typeof(BlobClient));
+            if (!bound)
+            {
+                throw new InvalidOperationException(
+                    $"The local host cannot serve blob function {function.Name}: parameter '{parameter.Name}' ({parameter.ParameterType.Name}) has no binding this host knows (it binds the trigger as BlobClient).");
+            }
+        }
     }
 }

@@ -2,38 +2,65 @@ using System.Reflection;
 using Confluent.Kafka;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using ToxicFunctions.Functions.Streaming;
 using ToxicFunctions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
-/// The Kafka trigger of the local host, with the Functions Kafka extension's semantics: one consumer of the group, and
-/// one executor per assigned partition that invokes <see cref="StreamCommentChanges"/> with batches of up to
-/// MaxBatchSize events of that partition, in order, while the executors of other partitions run at the same time. An
-/// executor stores a batch's offsets only after the function succeeded, and the consumer commits stored offsets every
-/// <see cref="KafkaTriggerOptions.CommitInterval"/> (the extension's AutoCommitIntervalMs). A failing batch is retried
-/// as the function's retry attribute says, and then again at its longest interval until it succeeds or the partition
-/// moves elsewhere: its offsets are never stored before that, so nothing is skipped. The consumer runs on a thread of
-/// its own (Confluent.Kafka's Consume blocks).
+/// The Kafka trigger of the local host for one Kafka-triggered function, with the Functions Kafka extension's semantics:
+/// the brokers, topic, group and security settings of its <c>[KafkaTrigger]</c> attribute (<see cref="KafkaFunction"/>),
+/// one consumer of the group, and one executor per assigned partition that invokes the function with batches of up to
+/// MaxBatchSize events of that partition (or event by event when the trigger is not batched), in order, while the
+/// executors of other partitions run at the same time. An executor stores a batch's offsets only after the function
+/// succeeded, and the consumer commits stored offsets every <see cref="KafkaTriggerOptions.CommitInterval"/> (the
+/// extension's AutoCommitIntervalMs). A failing batch is retried as the function's retry attribute says, and then again
+/// at its longest interval until it succeeds or the partition moves elsewhere: its offsets are never stored before
+/// that, so nothing is skipped. The consumer runs on a thread of its own (Confluent.Kafka's Consume blocks).
 /// </summary>
-internal sealed class KafkaTriggerListener(
-    IServiceScopeFactory scopes,
-    IOptions<KafkaOptions> kafka,
-    IOptions<KafkaTriggerOptions> options,
-    ILogger<KafkaTriggerListener> logger) : BackgroundService
+internal sealed class KafkaTriggerListener : BackgroundService
 {
-    private static readonly ExponentialBackoffRetryAttribute s_retry =
-        typeof(StreamCommentChanges).GetMethod(nameof(StreamCommentChanges.RunAsync))!.GetCustomAttribute<ExponentialBackoffRetryAttribute>()!;
+    private readonly KafkaFunction _function;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger _logger;
+    private readonly string _topic;
+    private readonly ConsumerConfig _connection;
+    private readonly Func<KafkaRecord[], CancellationToken, object?>[] _binders;
+    private readonly bool _enabled;
 
-    private KafkaOptions Kafka => kafka.Value;
+    /// <summary>Resolves the function's trigger and bindings; a function this host cannot serve fails here, at start.</summary>
+    /// <exception cref="InvalidOperationException">A setting the attribute names is missing, or a parameter has no binding this host knows.</exception>
+    public KafkaTriggerListener(
+        KafkaFunction function,
+        IServiceScopeFactory scopes,
+        IConfiguration configuration,
+        IOptions<KafkaOptions> kafka,
+        IOptions<KafkaTriggerOptions> options,
+        ILogger<KafkaTriggerListener> logger)
+    {
+        _function = function;
+        _scopes = scopes;
+        _logger = logger;
+        Options = options.Value;
+        MaxBatchSize = function.Trigger.IsBatched ? kafka.Value.MaxBatchSize : 1;
+        Retry = RetryPolicy.Of(function.Retry);
+        _enabled = Options.Enabled && !FunctionSwitches.IsDisabled(configuration, function.Name);
+        _topic = function.ResolveTopic(configuration);
+        _connection = function.ConsumerConfig(configuration);
+        _binders = [.. function.Method.GetParameters().Select(Binder)];
+    }
 
-    private KafkaTriggerOptions Options => options.Value;
+    private KafkaTriggerOptions Options { get; }
 
-    private ILogger Logger => logger;
+    private int MaxBatchSize { get; }
+
+    private RetryPolicy Retry { get; }
+
+    private string Name => _function.Name;
+
+    private ILogger Logger => _logger;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        options.Value.Enabled
+        _enabled
             ? Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             : Task.CompletedTask;
 
@@ -52,7 +79,7 @@ internal sealed class KafkaTriggerListener(
             catch (Exception e)
             {
                 // A consumer that broke (a fatal client error) is replaced; events whose offsets were not stored are read again.
-                logger.LogError(e, "The Kafka consumer of StreamCommentChanges failed; starting a new one");
+                _logger.LogError(e, "The Kafka consumer of {Function} failed; starting a new one", Name);
                 stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             }
         }
@@ -60,7 +87,6 @@ internal sealed class KafkaTriggerListener(
 
     private void Consume(CancellationToken stoppingToken)
     {
-        var settings = kafka.Value;
         var executors = new Dictionary<TopicPartition, PartitionExecutor>();
         void Stop(IEnumerable<TopicPartition> partitions)
         {
@@ -73,13 +99,11 @@ internal sealed class KafkaTriggerListener(
             }
         }
 
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig(new Dictionary<string, string>(_connection))
         {
-            BootstrapServers = settings.BootstrapServers,
-            GroupId = settings.ConsumerGroup,
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
-            AutoCommitIntervalMs = (int)options.Value.CommitInterval.TotalMilliseconds,
+            AutoCommitIntervalMs = (int)Options.CommitInterval.TotalMilliseconds,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = 6000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
@@ -95,8 +119,8 @@ internal sealed class KafkaTriggerListener(
             .SetPartitionsRevokedHandler((_, partitions) => Stop(partitions.Select(p => p.TopicPartition)))
             .SetPartitionsLostHandler((_, partitions) => Stop(partitions.Select(p => p.TopicPartition)))
             .Build();
-        consumer.Subscribe(settings.Topic);
-        logger.LogInformation("Kafka trigger StreamCommentChanges consumes {Topic} as group {Group}", settings.Topic, settings.ConsumerGroup);
+        consumer.Subscribe(_topic);
+        _logger.LogInformation("Kafka trigger {Function} consumes {Topic} as group {Group}", Name, _topic, _connection.GroupId);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -109,7 +133,7 @@ internal sealed class KafkaTriggerListener(
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
                     // For example the topic does not exist yet: the relay creates it with its first event.
-                    logger.LogDebug("Kafka: {Reason}; waiting", e.Error.Reason);
+                    _logger.LogDebug("Kafka: {Reason}; waiting", e.Error.Reason);
                     stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
                     continue;
                 }
@@ -135,11 +159,48 @@ internal sealed class KafkaTriggerListener(
         }
     }
 
-    /// <summary>Invokes the function once; throws what it throws.</summary>
+    /// <summary>Invokes the function once with a batch (one record when the trigger is not batched); throws what it throws.</summary>
     private async Task InvokeAsync(KafkaRecord[] records, CancellationToken stoppingToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<StreamCommentChanges>().RunAsync(records, stoppingToken);
+        await using var scope = _scopes.CreateAsyncScope();
+        var method = _function.Method;
+        var instance = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, method.DeclaringType!);
+        try
+        {
+            await (Task)method.Invoke(instance, [.. _binders.Select(bind => bind(records, stoppingToken))])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    private Func<KafkaRecord[], CancellationToken, object?> Binder(ParameterInfo parameter)
+    {
+        if (parameter.GetCustomAttribute<KafkaTriggerAttribute>() is not null)
+        {
+            return (_function.Trigger.IsBatched, parameter.ParameterType) switch
+            {
+                (true, var t) when t == typeof(KafkaRecord[]) => static (records, _) => records,
+                (false, var t) when t == typeof(KafkaRecord) => static (records, _) => records[0],
+                _ => throw new InvalidOperationException(
+                    $"The local host cannot serve Kafka function {Name}: its trigger parameter is {parameter.ParameterType.Name} with IsBatched = {_function.Trigger.IsBatched}; this host binds KafkaRecord[] (batched) or KafkaRecord."),
+            };
+        }
+
+        if (parameter.ParameterType == typeof(CancellationToken))
+        {
+            return static (_, cancellationToken) => cancellationToken;
+        }
+
+        if (!_function.Method.ReturnType.IsAssignableTo(typeof(Task)))
+        {
+            throw new InvalidOperationException($"The local host cannot serve Kafka function {Name}: it returns {_function.Method.ReturnType.Name}; this host runs Task methods.");
+        }
+
+        throw new InvalidOperationException(
+            $"The local host cannot serve Kafka function {Name}: parameter '{parameter.Name}' ({parameter.ParameterType.Name}) has no binding this host knows.");
     }
 
     /// <summary>
@@ -161,7 +222,7 @@ internal sealed class KafkaTriggerListener(
             _listener = listener;
             _consumer = consumer;
             _partition = partition;
-            var capacity = Math.Max(2 * listener.Kafka.MaxBatchSize, 100);
+            var capacity = Math.Max(2 * listener.MaxBatchSize, 100);
             _queue = System.Threading.Channels.Channel.CreateBounded<ConsumeResult<byte[]?, byte[]?>>(
                 new System.Threading.Channels.BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             _revoked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -199,7 +260,7 @@ internal sealed class KafkaTriggerListener(
         private async Task RunAsync(CancellationToken stoppingToken)
         {
             var settings = _listener.Options;
-            var maxBatchSize = _listener.Kafka.MaxBatchSize;
+            var maxBatchSize = _listener.MaxBatchSize;
             try
             {
                 while (await _queue.Reader.WaitToReadAsync(_revoked.Token))
@@ -256,10 +317,12 @@ internal sealed class KafkaTriggerListener(
                 Offset = r.Offset.Value,
                 Key = r.Message.Key,
                 Value = r.Message.Value,
-                Timestamp = r.Message.Timestamp.Type == TimestampType.NotAvailable ? null : r.Message.Timestamp.UtcDateTime,
+                Timestamp = new KafkaTimestamp { UnixTimestampMs = r.Message.Timestamp.UnixTimestampMs, Type = (KafkaTimestampType)(int)r.Message.Timestamp.Type },
+                Headers = r.Message.Headers is { } headers ? [.. headers.Select(h => new KafkaHeader { Key = h.Key, Value = h.GetValueBytes() })] : [],
+                LeaderEpoch = r.LeaderEpoch,
             }).ToArray();
-            var delay = TimeSpan.Parse(s_retry.MinimumInterval, System.Globalization.CultureInfo.InvariantCulture);
-            var maximum = TimeSpan.Parse(s_retry.MaximumInterval, System.Globalization.CultureInfo.InvariantCulture);
+            var retry = _listener.Retry;
+            var delay = retry.FirstDelay;
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -269,15 +332,15 @@ internal sealed class KafkaTriggerListener(
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    if (attempt == s_retry.MaxRetryCount)
+                    if (attempt == retry.MaxRetryCount)
                     {
                         _listener.Logger.LogError(
-                            e, "StreamCommentChanges failed {Attempts} times on {Partition}; its {Count} events stay unstored and are tried again every {Delay}",
-                            attempt + 1, _partition, records.Length, maximum);
+                            e, "{Function} failed {Attempts} times on {Partition}; its {Count} events stay unstored and are tried again every {Delay}",
+                            _listener.Name, attempt + 1, _partition, records.Length, retry.MaximumDelay);
                     }
-                    else if (attempt < s_retry.MaxRetryCount)
+                    else if (attempt < retry.MaxRetryCount)
                     {
-                        _listener.Logger.LogWarning(e, "StreamCommentChanges failed on {Partition}; retry {Attempt} in {Delay}", _partition, attempt + 1, delay);
+                        _listener.Logger.LogWarning(e, "{Function} failed on {Partition}; retry {Attempt} in {Delay}", _listener.Name, _partition, attempt + 1, delay);
                     }
                 }
 
@@ -290,7 +353,7 @@ internal sealed class KafkaTriggerListener(
                     return false;
                 }
 
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maximum.Ticks));
+                delay = retry.Next(delay);
             }
         }
 

@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Options;
 using ToxicFunctions.Functions.Ingestion;
 using ToxicFunctions.Functions.Pipelines;
-using ToxicFunctions.Functions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
-/// Wires the Function App's classes to local triggers: each HTTP function at the route of its attribute under /api, the blob trigger,
-/// the Kafka trigger, the CDC relay that feeds it, and the timer functions on their schedules (the one that encodes staged
-/// comments in an encoder worker process of its own).
+/// Wires the Function App's functions to local triggers, each found by reflection from its <c>[Function]</c> and trigger
+/// attributes as the Functions host finds it: each HTTP function at the methods and route of its attribute under /api,
+/// each blob function polling the container of its path, each Kafka function consuming its topic as its group, each
+/// timer function on its schedule (the one that encodes staged comments in an encoder worker process of its own), and
+/// the CDC relay that feeds the Kafka topic. The Durable functions run on the in-process backend
+/// (<see cref="LocalPipelines"/>).
 /// </summary>
 internal static class LocalFunctionTriggers
 {
@@ -16,12 +18,19 @@ internal static class LocalFunctionTriggers
     {
         // IActionResult results of the functions are executed by MVC's result executors, as in the Functions host.
         services.AddControllers();
-        services.AddTransient<IngestRawBlob>();
         services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.Section);
-        services.AddHostedService<BlobTriggerPoller>();
-        services.AddTransient<StreamCommentChanges>();
+        foreach (var function in BlobFunction.Discover(typeof(S3Events).Assembly))
+        {
+            BlobTriggerPoller.EnsureBindable(function);
+            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<BlobTriggerPoller>(sp, function));
+        }
+
         services.AddOptions<KafkaTriggerOptions>().BindConfiguration(KafkaTriggerOptions.Section);
-        services.AddHostedService<KafkaTriggerListener>();
+        foreach (var function in KafkaFunction.Discover(typeof(S3Events).Assembly))
+        {
+            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<KafkaTriggerListener>(sp, function));
+        }
+
         services.AddOptions<CdcRelayServiceOptions>().BindConfiguration(CdcRelayServiceOptions.Section);
         services.AddHostedService<CdcRelayService>();
         services.AddOptions<EncodingTimerOptions>().BindConfiguration(EncodingTimerOptions.Section);

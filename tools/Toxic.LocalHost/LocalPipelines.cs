@@ -18,9 +18,20 @@ internal static class LocalPipelines
     public static IServiceCollection AddLocalPipelines(this IServiceCollection services, IConfiguration configuration)
     {
         var port = configuration.GetValue("LocalHost:DurableTask:Port", 0);
-        services.AddInMemoryDurableTask(registry => registry.AddTrainingPipeline(), new InMemoryDurableTaskOptions { Port = port > 0 ? port : FreePort() });
+        services.AddInMemoryDurableTask(
+            registry =>
+            {
+                foreach (var assembly in DurableAssemblies)
+                {
+                    registry.AddDurableFunctions(assembly);
+                }
+            },
+            new InMemoryDurableTaskOptions { Port = port > 0 ? port : FreePort() });
         return services;
     }
+
+    /// <summary>The assemblies of the Function App whose orchestrators and activities this host registers.</summary>
+    public static IReadOnlyList<System.Reflection.Assembly> DurableAssemblies { get; } = [typeof(StartTrainingPipeline).Assembly, typeof(TrainingPipeline).Assembly];
 
     /// <summary>
     /// Handlers for functions whose bindings only the Functions host gives (<c>HttpRequestData</c>), by function name;

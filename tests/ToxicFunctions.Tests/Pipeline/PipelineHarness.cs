@@ -51,7 +51,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddToxicFunctions(builder.Configuration);
         configure?.Invoke(builder.Services);
-        builder.Services.AddInMemoryDurableTask(registry => registry.AddTrainingPipeline(), new InMemoryDurableTaskOptions { Port = ToxicCli.FreePort() });
+        builder.Services.AddInMemoryDurableTask(registry => registry.AddDurableFunctions(typeof(TrainingPipeline).Assembly), new InMemoryDurableTaskOptions { Port = ToxicCli.FreePort() });
         var host = builder.Build();
         await host.StartAsync();
         return new PipelineHarness(host, bucket);
