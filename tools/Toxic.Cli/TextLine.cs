@@ -1,8 +1,12 @@
-using System.Text.Json;
+using System.Text;
+using ToxicFunctions.Scoring;
 
 namespace ToxicFunctions.Cli;
 
-/// <summary>One input line of <c>toxic score</c> and <c>toxic tokenize</c>: a JSON object <c>{"text": "..."}</c>.</summary>
+/// <summary>
+/// One input line of <c>toxic score</c> and <c>toxic tokenize</c>: a JSON object <c>{"text": "..."}</c>, read by
+/// <see cref="ScoringRequest"/> with the limits <c>POST /api/score</c> applies to one text.
+/// </summary>
 internal static class TextLine
 {
     /// <summary>The line's text, or why the line has none.</summary>
@@ -10,19 +14,12 @@ internal static class TextLine
     {
         try
         {
-            using var json = JsonDocument.Parse(line);
-            if (json.RootElement.ValueKind != JsonValueKind.Object
-                || !json.RootElement.TryGetProperty("text", out var value)
-                || value.ValueKind != JsonValueKind.String)
-            {
-                return (null, "expected an object with a string property \"text\"");
-            }
-
-            return value.TryGetText(out var text) ? (text, null) : (null, "\"text\" is not valid UTF-16 text (it escapes a lone surrogate)");
+            var request = ScoringRequest.Parse(Encoding.UTF8.GetBytes(line));
+            return request.IsBatch ? (null, "expected {\"text\": \"...\"}, one comment per line") : (request.Texts[0], null);
         }
-        catch (JsonException e)
+        catch (InvalidScoringRequestException e)
         {
-            return (null, $"invalid JSON: {e.Message}");
+            return (null, e.Message);
         }
     }
 }

@@ -22,7 +22,11 @@ public static class LocalFunctionHost
         builder.Services.AddLocalFunctionTriggers();
         builder.Services.AddLocalPipelines(builder.Configuration);
 
+        // An error status without a body (405 for a method a route does not take, 404 ...) is answered with problem+json.
+        builder.Services.AddProblemDetails();
+
         var app = builder.Build();
+        app.UseStatusCodePages();
         app.MapLocalFunctionRoutes();
         return app;
     }

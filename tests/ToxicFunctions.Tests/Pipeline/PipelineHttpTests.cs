@@ -70,6 +70,33 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
             Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
         }
 
+        // Each kind of bad request gets its code as problem+json, and the next good request is scored.
+        foreach (var (body, contentType, method, code) in new (string Body, string ContentType, string Method, HttpStatusCode Code)[]
+        {
+            ("{\"text\": null}", "application/json", "POST", HttpStatusCode.BadRequest),
+            ("{}", "application/json", "POST", HttpStatusCode.BadRequest),
+            ("{\"texts\": [" + string.Join(",", Enumerable.Repeat("\"x\"", ToxicFunctions.Scoring.ScoringRequest.MaxTexts + 1)) + "]}", "application/json", "POST", HttpStatusCode.RequestEntityTooLarge),
+            ("{\"text\": \"" + new string('y', ToxicFunctions.Scoring.ScoringRequest.MaxTextChars + 1) + "\"}", "application/json", "POST", HttpStatusCode.RequestEntityTooLarge),
+            ("text=hello", "application/x-www-form-urlencoded", "POST", HttpStatusCode.UnsupportedMediaType),
+            ("{\"text\": \"hello\"}", "text/plain", "POST", HttpStatusCode.UnsupportedMediaType),
+            ("", "application/json", "GET", HttpStatusCode.MethodNotAllowed),
+            ("{\"text\": \"hello\"}", "application/json", "PUT", HttpStatusCode.MethodNotAllowed),
+        })
+        {
+            using var message = new HttpRequestMessage(new HttpMethod(method), "api/score");
+            if (method != "GET")
+            {
+                message.Content = new StringContent(body, System.Text.Encoding.UTF8);
+                message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            }
+
+            using var refused = await http.SendAsync(message);
+            Assert.Equal(code, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            using var next = await http.PostAsJsonAsync("api/score", new { text = "" });
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        }
+
         using var notJson = await http.PostAsync("api/score", new StringContent("{\"texts\": [", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
 
