@@ -130,8 +130,42 @@ public sealed class WordPieceTokenizer
             throw new ArgumentException("Room for at least [CLS] and [SEP] is needed.", nameof(ids));
         }
 
+        return EncodeInto(text, ids[..Math.Min(ids.Length, MaxTokens)]);
+    }
+
+    /// <summary>
+    /// As <see cref="Encode(ReadOnlySpan{char}, Span{int})"/>, and tells whether the encoding was truncated: whether
+    /// the text's full encoding has more ids than <c>min(ids.Length, MaxTokens)</c>.
+    /// </summary>
+    /// <returns>The number of ids written, at least 2.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ids"/> has room for fewer than 2 ids.</exception>
+    public int Encode(ReadOnlySpan<char> text, Span<int> ids, out bool truncated)
+    {
+        if (ids.Length < 2)
+        {
+            throw new ArgumentException("Room for at least [CLS] and [SEP] is needed.", nameof(ids));
+        }
+
+        // Pieces are written in order until the room is used up, so the encoding with one more slot holds the
+        // truncated one: its first limit - 1 ids and [SEP]. It fills that slot exactly when the text has more.
+        var limit = Math.Min(ids.Length, MaxTokens);
+        Span<int> wider = stackalloc int[limit + 1];
+        var count = EncodeInto(text, wider);
+        truncated = count > limit;
+        if (truncated)
+        {
+            wider[limit - 1] = _sep;
+            count = limit;
+        }
+
+        wider[..count].CopyTo(ids);
+        return count;
+    }
+
+    private int EncodeInto(ReadOnlySpan<char> text, Span<int> ids)
+    {
         Span<char> word = stackalloc char[2 * MaxCharsPerWord];
-        var writer = new Writer(this, ids[..Math.Min(ids.Length, MaxTokens)], word);
+        var writer = new Writer(this, ids, word);
         var classes = CharClasses.Kinds;
         var lower = CharClasses.Lower;
         var pending = 0; // chars of text[..i] still waiting in the complex run

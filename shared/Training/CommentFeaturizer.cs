@@ -32,8 +32,14 @@ public sealed class CommentFeaturizer
     /// <summary>The settings this featurizer applies.</summary>
     public FeatureSettings Settings => _settings;
 
-    /// <summary>Featurizes <paramref name="text"/>, tokenizing it first.</summary>
-    public CommentFeatures Featurize(string text) => Featurize(text, _tokenizer.Encode(text));
+    /// <summary>Featurizes <paramref name="text"/>, tokenizing it first (<see cref="CommentFeatures.Truncated"/> says whether the text had more than <see cref="WordPieceTokenizer.MaxTokens"/> ids).</summary>
+    public CommentFeatures Featurize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Span<int> ids = stackalloc int[WordPieceTokenizer.MaxTokens];
+        var count = _tokenizer.Encode(text, ids, out var truncated);
+        return Featurize(text, ids[..count]) with { Tokens = count, Truncated = truncated };
+    }
 
     /// <summary>Featurizes <paramref name="text"/> whose WordPiece ids (with [CLS] and [SEP]) are already known.</summary>
     public CommentFeatures Featurize(string text, ReadOnlySpan<int> inputIds)

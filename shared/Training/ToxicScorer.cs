@@ -49,6 +49,20 @@ public sealed class ToxicScorer : IDisposable
     /// <summary>The probability that each comment is toxic, in order.</summary>
     public float[] Score(IReadOnlyList<string> texts) => _runner.Run(_featurizer.FeaturizeAll(texts));
 
+    /// <summary>The probability, token count and truncation of each comment, in order.</summary>
+    public ScoredText[] ScoreTexts(IReadOnlyList<string> texts)
+    {
+        var features = _featurizer.FeaturizeAll(texts);
+        var probabilities = _runner.Run(features);
+        var scored = new ScoredText[features.Length];
+        for (var i = 0; i < scored.Length; i++)
+        {
+            scored[i] = new ScoredText(probabilities[i], features[i].Tokens, features[i].Truncated);
+        }
+
+        return scored;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _runner.Dispose();
 }
