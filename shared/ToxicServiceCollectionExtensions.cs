@@ -8,6 +8,7 @@ using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Quality;
+using ToxicFunctions.Scoring;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Streaming;
 using ToxicFunctions.Tokenization;
@@ -60,6 +61,10 @@ public static class ToxicServiceCollectionExtensions
         services.AddHostedService<MigrateOnStartup>();
         services.AddToxicTraining();
         services.AddToxicPipeline(configuration);
+
+        // POST /api/score serves the registry's champion, micro-batched.
+        services.AddToxicScoring(configuration);
+        services.AddSingleton<ModelSource>(sp => sp.GetRequiredService<ChampionScorer>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ToxicFunctions.Scoring;
 using ToxicFunctions.Tokenization;
 using ToxicFunctions.Training;
 
@@ -7,24 +8,26 @@ namespace ToxicFunctions.Pipeline;
 /// <summary>
 /// Serves the registered champion of <see cref="PipelineOptions.ModelName"/>: its model directory is downloaded from the
 /// artifact store and loaded once per version; which version is champion is looked up again at most every
-/// <see cref="RecheckInterval"/>, so a promotion or rollback is served within that time. A champion that cannot be
-/// loaded is reported (<see cref="ChampionUnavailableException"/>) for that long too, not retried on every request. A
-/// replaced model is disposed once the last request scoring with it is done. Thread-safe.
+/// <see cref="ScoringOptions.ChampionRecheckInterval"/>, so a promotion or rollback is served within that time. The
+/// request that finds the answer stale looks it up (and loads a new version) while concurrent requests go on with the
+/// current version, so a swap fails no request and stalls at most one. A champion that cannot be loaded is reported
+/// (<see cref="ChampionUnavailableException"/>) for that long too, not retried on every request. A replaced model is
+/// disposed once the last batch scoring with it is done. Thread-safe.
 /// </summary>
 public sealed class ChampionScorer(
-    ModelRegistry registry, IArtifactStore store, WordPieceTokenizer tokenizer, IOptions<PipelineOptions> options, TimeProvider time) : IDisposable
+    ModelRegistry registry,
+    IArtifactStore store,
+    WordPieceTokenizer tokenizer,
+    IOptions<PipelineOptions> options,
+    IOptions<ScoringOptions> scoring,
+    TimeProvider time) : ModelSource, IDisposable
 {
-    /// <summary>How long a champion lookup is trusted.</summary>
-    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(10);
-
     private readonly SemaphoreSlim _lock = new(1, 1);
     private ChampionState _state = new(null, null, DateTimeOffset.MinValue);
 
-    /// <summary>Scores <paramref name="texts"/> with the champion, or returns null when no champion is registered.</summary>
-    /// <exception cref="ChampionUnavailableException">The champion's model cannot be loaded.</exception>
-    public async Task<ChampionScores?> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override async ValueTask<ModelLease?> AcquireAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(texts);
         while (true)
         {
             var model = await CurrentAsync(cancellationToken);
@@ -33,21 +36,28 @@ public sealed class ChampionScorer(
                 return null;
             }
 
-            if (!model.Scorer.TryAcquire())
+            if (model.Scorer.TryAcquire())
             {
-                continue; // replaced and disposed meanwhile: look again
+                return new ModelLease(new ServedModel(model.Name, model.Version, model.Scorer.Value), model.Scorer.Release);
             }
 
-            try
-            {
-                var scorer = model.Scorer.Value;
-                return new ChampionScores(model.Name, model.Version, scorer.Threshold, scorer.Score(texts));
-            }
-            finally
-            {
-                model.Scorer.Release();
-            }
+            // Replaced and retired meanwhile: look again.
         }
+    }
+
+    /// <summary>Scores <paramref name="texts"/> with the champion in one run (no batching with other callers), or returns null when no champion is registered.</summary>
+    /// <exception cref="ChampionUnavailableException">The champion's model cannot be loaded.</exception>
+    public async Task<ChampionScores?> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        using var lease = await AcquireAsync(cancellationToken);
+        if (lease is null)
+        {
+            return null;
+        }
+
+        var scorer = lease.Model.Scorer;
+        return new ChampionScores(lease.Model.Name, lease.Model.Version!.Value, scorer.Threshold, scorer.Score(texts));
     }
 
     /// <inheritdoc />
@@ -60,13 +70,23 @@ public sealed class ChampionScorer(
     private async Task<LoadedModel?> CurrentAsync(CancellationToken cancellationToken)
     {
         var state = Volatile.Read(ref _state);
-        if (time.GetUtcNow() - state.CheckedAt >= RecheckInterval)
+        if (time.GetUtcNow() - state.CheckedAt >= scoring.Value.ChampionRecheckInterval)
         {
-            await _lock.WaitAsync(cancellationToken);
+            // The first lookup is waited for by everyone; later ones by the request that takes the lock, while the
+            // others go on with the version they have.
+            if (state.CheckedAt == DateTimeOffset.MinValue)
+            {
+                await _lock.WaitAsync(cancellationToken);
+            }
+            else if (!await _lock.WaitAsync(0, cancellationToken))
+            {
+                return state.Problem is { } stale ? throw new ChampionUnavailableException(stale) : state.Model;
+            }
+
             try
             {
                 state = _state;
-                if (time.GetUtcNow() - state.CheckedAt >= RecheckInterval)
+                if (time.GetUtcNow() - state.CheckedAt >= scoring.Value.ChampionRecheckInterval)
                 {
                     state = await LookUpAsync(state, cancellationToken);
                     Volatile.Write(ref _state, state);

@@ -13,6 +13,7 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     ValidateCommand.Create(),
     TrainCommand.Create(),
     ScoreCommand.Create(),
+    ServeCommand.Create(),
     EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -30,14 +30,14 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
 
         var first = await RegisterAsync(harness, "models/champion-test/1/", upload: true);
         await registry.SetAliasAsync(Model, ModelAliases.Champion, first, "test", CancellationToken.None);
-        clock.Advance(ChampionScorer.RecheckInterval);
+        clock.Advance(ToxicFunctions.Scoring.ScoringOptions.DefaultChampionRecheckInterval);
         var scores = await scorer.ScoreAsync(texts, CancellationToken.None);
         Assert.Equal(first, scores!.Version);
 
         // The next champion's files are missing: reported for every request, the replaced model no longer served.
         var broken = await RegisterAsync(harness, "models/champion-test/2/", upload: false);
         await registry.SetAliasAsync(Model, ModelAliases.Champion, broken, "test", CancellationToken.None);
-        clock.Advance(ChampionScorer.RecheckInterval);
+        clock.Advance(ToxicFunctions.Scoring.ScoringOptions.DefaultChampionRecheckInterval);
         for (var i = 0; i < 2; i++)
         {
             var problem = await Assert.ThrowsAsync<ChampionUnavailableException>(() => scorer.ScoreAsync(texts, CancellationToken.None));
@@ -46,7 +46,7 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
 
         // Rolled back: served again.
         await registry.RollbackAsync(Model, CancellationToken.None);
-        clock.Advance(ChampionScorer.RecheckInterval);
+        clock.Advance(ToxicFunctions.Scoring.ScoringOptions.DefaultChampionRecheckInterval);
         Assert.Equal(first, (await scorer.ScoreAsync(texts, CancellationToken.None))!.Version);
     }
 
@@ -60,7 +60,7 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
         int[] versions = [await RegisterAsync(harness, "models/flip-test/1/", upload: true), await RegisterAsync(harness, "models/flip-test/2/", upload: true)];
         var texts = SyntheticComments.Generate(300, seed: 9).Select(e => e.Text).ToArray();
         await registry.SetAliasAsync(Model, ModelAliases.Champion, versions[1], "start", CancellationToken.None);
-        clock.Advance(ChampionScorer.RecheckInterval);
+        clock.Advance(ToxicFunctions.Scoring.ScoringOptions.DefaultChampionRecheckInterval);
 
         using var stop = new CancellationTokenSource();
         var requests = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
@@ -81,7 +81,7 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
         for (var flip = 0; flip < 12; flip++)
         {
             await registry.SetAliasAsync(Model, ModelAliases.Champion, versions[flip % 2], "flip", CancellationToken.None);
-            clock.Advance(ChampionScorer.RecheckInterval);
+            clock.Advance(ToxicFunctions.Scoring.ScoringOptions.DefaultChampionRecheckInterval);
             await Task.Delay(30);
         }
 

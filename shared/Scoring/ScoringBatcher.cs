@@ -1,0 +1,149 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ToxicFunctions.Pipeline;
+
+namespace ToxicFunctions.Scoring;
+
+/// <summary>
+/// Micro-batching: the comments of concurrent requests are gathered into one model run (the first request, then
+/// whatever arrives within <see cref="ScoringOptions.MaxBatchWait"/>, up to <see cref="ScoringOptions.MaxBatchTexts"/>
+/// comments), which ONNX Runtime runs in length buckets (<see cref="Training.OnnxModelRunner"/>). One batch runs at a
+/// time; requests arriving meanwhile form the next one, so batches grow with the load. A batch leases one model version
+/// from its <see cref="ModelSource"/>, so no response mixes versions and a model replaced meanwhile is disposed only
+/// after the batches using it end. Thread-safe.
+/// </summary>
+public sealed class ScoringBatcher : IAsyncDisposable
+{
+    private readonly ModelSource _source;
+    private readonly ScoringOptions _options;
+    private readonly ILogger<ScoringBatcher> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    /// <summary>Starts the batching loop.</summary>
+    public ScoringBatcher(ModelSource source, IOptions<ScoringOptions> options, ILogger<ScoringBatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _source = source;
+        _options = options.Value;
+        _logger = logger;
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Scores <paramref name="texts"/> in the next batch.</summary>
+    /// <returns>The scores, all from one model version.</returns>
+    /// <exception cref="NoModelException">No model is registered yet.</exception>
+    /// <exception cref="ChampionUnavailableException">The model to serve cannot be loaded.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the texts are then not scored if their batch had not started.</exception>
+    public Task<ScoringResponse> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var pending = new Pending(texts, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var texts = 0;
+            var deadline = DateTime.UtcNow + _options.MaxBatchWait;
+            while (texts < _options.MaxBatchTexts)
+            {
+                if (_queue.Reader.TryRead(out var next))
+                {
+                    if (!next.Cancellation.IsCancellationRequested)
+                    {
+                        batch.Add(next);
+                        texts += next.Texts.Count;
+                    }
+
+                    continue;
+                }
+
+                var wait = deadline - DateTime.UtcNow;
+                if (batch.Count == 0 || wait <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                using var window = new CancellationTokenSource(wait);
+                try
+                {
+                    if (!await _queue.Reader.WaitToReadAsync(window.Token))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await ScoreBatchAsync(batch);
+            }
+        }
+    }
+
+    private async Task ScoreBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            using var lease = await _source.AcquireAsync(CancellationToken.None)
+                ?? throw new NoModelException("No champion model is registered yet; run the training pipeline (POST /api/pipelines/training).");
+            var model = lease.Model;
+            var threshold = _options.Threshold ?? model.Scorer.Threshold;
+            var texts = batch.Count == 1 ? batch[0].Texts : [.. batch.SelectMany(p => p.Texts)];
+            var scored = model.Scorer.ScoreTexts(texts);
+            var offset = 0;
+            foreach (var pending in batch)
+            {
+                var results = new ScoringResult[pending.Texts.Count];
+                for (var i = 0; i < results.Length; i++)
+                {
+                    var s = scored[offset + i];
+                    results[i] = new ScoringResult(s.Probability, s.Probability >= threshold ? 1 : 0, s.Tokens, s.Truncated);
+                }
+
+                offset += results.Length;
+                pending.Completion.TrySetResult(new ScoringResponse(model.Name, model.Version, threshold, results));
+            }
+        }
+        catch (Exception e)
+        {
+            if (e is not (NoModelException or ChampionUnavailableException))
+            {
+                _logger.LogError(e, "Scoring a batch of {Requests} requests failed", batch.Count);
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    private sealed class Pending(IReadOnlyList<string> texts, CancellationToken cancellation)
+    {
+        public IReadOnlyList<string> Texts { get; } = texts;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public TaskCompletionSource<ScoringResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
