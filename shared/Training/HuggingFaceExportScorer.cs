@@ -133,9 +133,16 @@ internal sealed class HuggingFaceExportScorer : IDisposable
             && problem.GetString() == "multi_label_classification";
         var threshold = Threshold(directory, scoring);
 
-        var model = await File.ReadAllBytesAsync(Path.Combine(directory, modelFile), cancellationToken);
+        var modelPath = Path.Combine(directory, modelFile);
+        string sha256;
+        await using (var stream = File.OpenRead(modelPath))
+        {
+            sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+        }
+
+        // From the path, so that weights kept as external data beside the graph (exports over 2 GB) load too.
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        var session = new InferenceSession(model, options);
+        var session = new InferenceSession(modelPath, options);
         try
         {
             var tokenTypeIds = CheckInputs(modelFile, session);
@@ -144,7 +151,7 @@ internal sealed class HuggingFaceExportScorer : IDisposable
             var description = new HuggingFaceExportDescription
             {
                 ModelFile = modelFile,
-                ModelSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model)),
+                ModelSha256 = sha256,
                 Name = StringProperty(config, "_name_or_path") ?? StringProperty(config, "model_type") ?? new DirectoryInfo(directory).Name,
                 ModelType = StringProperty(config, "model_type"),
                 MaxTokens = maxTokens,

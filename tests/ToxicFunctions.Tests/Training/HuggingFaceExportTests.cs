@@ -118,16 +118,20 @@ public sealed class HuggingFaceExportTests : IDisposable
         Assert.Equal(16, scorer.Export.MaxTokens);
     }
 
-    [Fact]
-    public async Task A_cased_tokenizer_is_refused()
+    [Theory]
+    [InlineData("tokenizer_config.json", """{"do_lower_case": false, "model_max_length": 512}""", "says do_lower_case: false")]
+    [InlineData("tokenizer_config.json", """{"do_lower_case": true, "strip_accents": false}""", "says strip_accents: false")]
+    [InlineData("tokenizer.json", """{"normalizer": {"type": "BertNormalizer", "lowercase": false, "strip_accents": null}}""", "keeps case or accents")]
+    public async Task A_cased_tokenizer_is_refused(string file, string json, string reason)
     {
         var directory = WriteExport(ExportGraph.Create(s_vocabulary.Value.Length, 16, 2, false, seed: 1));
-        await File.WriteAllTextAsync(Path.Combine(directory, "tokenizer_config.json"), """{"do_lower_case": false, "model_max_length": 512}""");
+        await File.WriteAllTextAsync(Path.Combine(directory, file), json);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => ToxicScorer.LoadAsync(directory, WordPieceTokenizer.DistilBertBaseUncased));
 
-        Assert.Contains("do_lower_case: false", error.Message, StringComparison.Ordinal);
-        Assert.Contains("cased", error.Message, StringComparison.Ordinal);
+        Assert.Contains(file, error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot score a cased model exactly", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,6 +142,16 @@ public sealed class HuggingFaceExportTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => ToxicScorer.LoadAsync(directory, WordPieceTokenizer.DistilBertBaseUncased));
 
         Assert.Contains("no input 'attention_mask'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Int32_input_ids_are_refused()
+    {
+        var directory = WriteExport(ExportGraph.Create(s_vocabulary.Value.Length, 16, 2, false, seed: 1), int32Ids: true);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ToxicScorer.LoadAsync(directory, WordPieceTokenizer.DistilBertBaseUncased));
+
+        Assert.Contains("input 'input_ids' is int32 [batch_size, sequence_length]; expected int64 [batch, sequence]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,10 +201,11 @@ public sealed class HuggingFaceExportTests : IDisposable
     }
 
     /// <summary>The export's directory: the graph, vocab.txt and, unless told not to, a config.json with the graph's position count.</summary>
-    private string WriteExport(ExportGraph graph, bool withConfig = true, bool withMask = true, string output = "logits", string file = "model.onnx")
+    private string WriteExport(
+        ExportGraph graph, bool withConfig = true, bool withMask = true, string output = "logits", string file = "model.onnx", bool int32Ids = false)
     {
         var directory = _work.CreateSubdirectory($"export-{Guid.NewGuid():N}").FullName;
-        File.WriteAllBytes(Path.Combine(directory, file), graph.Build(withMask, output));
+        File.WriteAllBytes(Path.Combine(directory, file), graph.Build(withMask, output, int32Ids));
         File.WriteAllText(Path.Combine(directory, "vocab.txt"), string.Join('\n', s_vocabulary.Value) + "\n");
         if (withConfig)
         {
@@ -253,10 +268,10 @@ public sealed class HuggingFaceExportTests : IDisposable
             return logits;
         }
 
-        public byte[] Build(bool withMask, string output)
+        public byte[] Build(bool withMask, string output, bool int32Ids)
         {
             var graph = new GraphProto { Name = "tiny_sequence_classifier" };
-            graph.Input.Add(Tensor("input_ids", TensorProto.Types.DataType.Int64, "batch_size", "sequence_length"));
+            graph.Input.Add(Tensor("input_ids", int32Ids ? TensorProto.Types.DataType.Int32 : TensorProto.Types.DataType.Int64, "batch_size", "sequence_length"));
             if (withMask)
             {
                 graph.Input.Add(Tensor("attention_mask", TensorProto.Types.DataType.Int64, "batch_size", "sequence_length"));
