@@ -4,12 +4,15 @@ namespace ToxicFunctions.Training;
 
 /// <summary>
 /// Scores comments with a model directory: the shared <see cref="CommentFeaturizer"/> (settings from the artifact's
-/// metadata) feeds the artifact's ONNX graph run by ONNX Runtime. Thread-safe.
+/// metadata) feeds the artifact's ONNX graph run by ONNX Runtime. A directory without our metadata.json that holds
+/// an ONNX graph and vocab.txt is a HuggingFace sequence-classification export instead, scored by its own graph on
+/// our tokenizer's ids (see <see cref="Export"/>). Thread-safe.
 /// </summary>
 public sealed class ToxicScorer : IDisposable
 {
-    private readonly CommentFeaturizer _featurizer;
-    private readonly OnnxModelRunner _runner;
+    private readonly CommentFeaturizer? _featurizer;
+    private readonly OnnxModelRunner? _runner;
+    private readonly HuggingFaceExportScorer? _export;
 
     private ToxicScorer(ModelMetadata metadata, CommentFeaturizer featurizer, OnnxModelRunner runner)
     {
@@ -18,16 +21,33 @@ public sealed class ToxicScorer : IDisposable
         _runner = runner;
     }
 
-    /// <summary>The artifact's metadata.</summary>
-    public ModelMetadata Metadata { get; }
+    private ToxicScorer(HuggingFaceExportScorer export)
+    {
+        _export = export;
+    }
+
+    /// <summary>The artifact's metadata; null when the directory is a HuggingFace export (see <see cref="Export"/>).</summary>
+    public ModelMetadata? Metadata { get; }
+
+    /// <summary>The HuggingFace export's name, files, length limit, classes and threshold; null for our artifact.</summary>
+    public HuggingFaceExportDescription? Export => _export?.Description;
 
     /// <summary>Probabilities at or above this are labelled toxic.</summary>
-    public double Threshold => Metadata.Threshold;
+    public double Threshold => Export?.Threshold ?? Metadata!.Threshold;
 
-    /// <summary>Loads the artifact in <paramref name="directory"/>.</summary>
-    /// <exception cref="InvalidDataException">The directory holds no artifact this code can score with.</exception>
+    /// <summary>
+    /// Loads the artifact in <paramref name="directory"/>, or the HuggingFace export there: no metadata.json, an ONNX
+    /// graph (model.onnx or the only *.onnx) and vocab.txt; that export is tokenized with its own vocab.txt, not
+    /// <paramref name="tokenizer"/> (see <see cref="HuggingFaceExportDescription"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The directory holds no artifact or export this code can score with; the message says why.</exception>
     public static async Task<ToxicScorer> LoadAsync(string directory, WordPieceTokenizer tokenizer, CancellationToken cancellationToken = default)
     {
+        if (HuggingFaceExportScorer.IsExport(directory))
+        {
+            return new ToxicScorer(await HuggingFaceExportScorer.LoadAsync(directory, cancellationToken));
+        }
+
         var metadata = await ModelArtifact.ReadMetadataAsync(directory, cancellationToken);
         if (metadata.Tokenizer != "distilbert-base-uncased")
         {
@@ -47,13 +67,19 @@ public sealed class ToxicScorer : IDisposable
     }
 
     /// <summary>The probability that each comment is toxic, in order.</summary>
-    public float[] Score(IReadOnlyList<string> texts) => _runner.Run(_featurizer.FeaturizeAll(texts));
+    public float[] Score(IReadOnlyList<string> texts) =>
+        _export is not null ? [.. _export.ScoreTexts(texts).Select(s => s.Probability)] : _runner!.Run(_featurizer!.FeaturizeAll(texts));
 
     /// <summary>The probability, token count and truncation of each comment, in order.</summary>
     public ScoredText[] ScoreTexts(IReadOnlyList<string> texts)
     {
-        var features = _featurizer.FeaturizeAll(texts);
-        var probabilities = _runner.Run(features);
+        if (_export is not null)
+        {
+            return _export.ScoreTexts(texts);
+        }
+
+        var features = _featurizer!.FeaturizeAll(texts);
+        var probabilities = _runner!.Run(features);
         var scored = new ScoredText[features.Length];
         for (var i = 0; i < scored.Length; i++)
         {
@@ -64,5 +90,9 @@ public sealed class ToxicScorer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _runner.Dispose();
+    public void Dispose()
+    {
+        _runner?.Dispose();
+        _export?.Dispose();
+    }
 }

@@ -12,7 +12,7 @@ internal static class ScoreCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "model directory (from toxic train)", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "model directory (from toxic train), or a HuggingFace sequence-classification ONNX export with its vocab.txt", Required = true };
         var command = new Command("score", "Read JSON lines {\"text\": \"...\"} on stdin; write {\"probability\": p, \"label\": 0|1} per line on stdout, in order.")
         {
             model,
