@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -17,7 +16,7 @@ public sealed class ServeTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("toxic-serve-");
     private readonly string[] _texts = [.. SyntheticComments.Generate(60, seed: 12).Select(e => e.Text).Take(24), "", string.Join(' ', Enumerable.Repeat("idiot", 700))];
-    private Process? _server;
+    private ToxicServeProcess? _server;
     private HttpClient _http = null!;
     private string _model = null!;
 
@@ -29,50 +28,17 @@ public sealed class ServeTests : IAsyncLifetime
         var train = await ToxicCli.RunAsync(["train", "--data", csv, "--out", _model, "--seed", "3"]);
         Assert.True(train.ExitCode == 0, train.Errors);
 
-        var port = ToxicCli.FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { ToxicCli.DllPath, "serve", "--model", _model, "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _server = Process.Start(start)!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try
-            {
-                using var health = await _http.GetAsync("api/health");
-                if (health.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !_server.HasExited)
-            {
-            }
-
-            Assert.False(_server.HasExited, "toxic serve exited");
-            Assert.True(DateTime.UtcNow < deadline, "toxic serve did not answer /api/health within 60 s");
-            await Task.Delay(100);
-        }
+        _server = await ToxicServeProcess.StartAsync(_model);
+        _http = _server.Http;
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        if (_server is { HasExited: false })
+        if (_server is not null)
         {
-            _server.Kill(entireProcessTree: true);
-            await _server.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
 
-        _server?.Dispose();
         _work.Delete(recursive: true);
     }
 

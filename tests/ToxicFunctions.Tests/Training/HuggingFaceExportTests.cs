@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
 using Google.Protobuf;
@@ -197,6 +198,33 @@ public sealed class HuggingFaceExportTests : IDisposable
             var p = json.RootElement.GetProperty("probability").GetSingle(); // the shortest round-trip text of the float
             Assert.Equal(expected[i], p);
             Assert.Equal(p >= 0.5 ? 1 : 0, json.RootElement.GetProperty("label").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task Toxic_serve_serves_an_export_over_http_with_the_exports_scores()
+    {
+        var directory = WriteExport(ExportGraph.Create(s_vocabulary.Value.Length, 24, 1, false, seed: 8));
+        var texts = Texts().Take(20).ToArray();
+        ScoredText[] expected;
+        using (var scorer = await ToxicScorer.LoadAsync(directory, WordPieceTokenizer.DistilBertBaseUncased))
+        {
+            expected = scorer.ScoreTexts(texts);
+        }
+
+        await using var server = await ToxicServeProcess.StartAsync(directory);
+        using var response = await server.Http.PostAsJsonAsync("api/score", new { texts });
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0.5, body.GetProperty("threshold").GetDouble());
+        var results = body.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(expected.Length, results.Length);
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(expected[i].Probability, results[i].GetProperty("probability").GetSingle());
+            Assert.Equal(expected[i].Tokens, results[i].GetProperty("tokens").GetInt32());
+            Assert.Equal(expected[i].Truncated, results[i].GetProperty("truncated").GetBoolean());
         }
     }
 
