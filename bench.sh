@@ -6,9 +6,10 @@
 #   ./bench.sh validate    the staging data-quality suite on 1,000,000 staging rows, reports included
 #   ./bench.sh cdc         source.comments -> relay -> Kafka -> staging at a steady rate and a burst: latency, loss
 #   ./bench.sh train       `toxic train` (raw CSV -> model) against scikit-learn vectorize + fit on the same split
+#   ./bench.sh score       `toxic serve` over HTTP at concurrency 1, 16, 64 against the same model's in-process batched rate
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate|cdc|train [args]}
+name=${1:?usage: ./bench.sh ingest|tokenizer|large|validate|cdc|train|score [args]}
 shift
 
 if [ "$name" = train ]; then
@@ -17,7 +18,8 @@ if [ "$name" = train ]; then
     apt-get install -y --no-install-recommends python3-sklearn >/dev/null \
       || { apt-get update >/dev/null && apt-get install -y --no-install-recommends python3-sklearn >/dev/null; }
   fi
-else
+elif [ "$name" != score ]; then
+  # score needs no services: toxic serve scores from a model directory.
   scripts/services.sh up >/dev/null
   eval "$(scripts/services.sh env)"
 fi

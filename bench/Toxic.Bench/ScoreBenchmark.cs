@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using ToxicFunctions.Csv;
+using ToxicFunctions.Tokenization;
+using ToxicFunctions.Training;
+
+namespace ToxicFunctions.Bench;
+
+/// <summary>
+/// Scoring throughput over HTTP against the physical limit measured in the same run. Two models are trained on the
+/// seeded stratified 80 % of text_comment_1.csv: <c>toxic train</c>'s default (the fast model) and the pipeline's
+/// encoder model (<c>--encoder-layers 4</c>). Each is served by <c>toxic serve</c> in its own process; clients in this
+/// process send one real hold-out comment per request (<c>POST /api/score {"text"}</c>) at concurrency 1, 16 and 64
+/// for a fixed time each, after a warm-up, and record every latency. The limit is the same model's in-process batched
+/// throughput (<see cref="ToxicScorer.ScoreTexts"/> over the same comments in batches of 256): ratio = HTTP requests/s
+/// at concurrency 16 / in-process comments/s. The last line holds the concurrency-16 figures of both models.
+/// </summary>
+public static class ScoreBenchmark
+{
+    private const int Seed = 42;
+    private const double HoldoutFraction = 0.2;
+    private static readonly int[] s_concurrency = [1, 16, 64];
+
+    /// <summary>Runs the benchmark: <c>score [--seconds S]</c> (per concurrency level and model, default 6). Returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var seconds = 6.0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--seconds" && i + 1 < args.Length)
+            {
+                seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+        }
+
+        var sample = BenchData.SamplePath();
+        if (sample is null)
+        {
+            Console.Error.WriteLine("score: text_comment_1.csv not found (set TOXIC_SAMPLE_DATA)");
+            return 2;
+        }
+
+        var (records, _) = await CommentCsvReader.ReadFileAsync(sample);
+        var labels = records.Select(r => (byte)r.Label).ToArray();
+        var (train, holdout) = StratifiedSplit.Holdout(labels, HoldoutFraction, Seed, records.Select(r => r.Text).ToArray());
+        var texts = holdout.Select(i => records[i].Text).ToArray();
+        var work = Directory.CreateTempSubdirectory("toxic-score-bench-");
+        try
+        {
+            var trainCsv = Path.Combine(work.FullName, "train.csv");
+            await BenchProcess.WriteCsvAsync(trainCsv, train.Select(i => records[i]));
+            Console.WriteLine($"split: {train.Length} training / {holdout.Length} hold-out comments (stratified, seed {Seed}) of {sample}");
+
+            var figures = new List<Figures>();
+            foreach (var (name, layers) in new[] { ("fast", 0), ("encoder", new FeatureSettings().EncoderLayers) })
+            {
+                var model = Path.Combine(work.FullName, name);
+                var (_, trainSeconds) = await BenchProcess.RunAsync(
+                    "dotnet", BenchProcess.Toxic, "train", "--data", trainCsv, "--out", model, "--seed", $"{Seed}", "--encoder-layers", $"{layers}");
+                Console.WriteLine($"{name}: toxic train --encoder-layers {layers} took {trainSeconds:F1} s");
+                figures.Add(await MeasureAsync(name, model, texts, seconds));
+            }
+
+            var (fast, encoder) = (figures[0], figures[1]);
+            Console.WriteLine(
+                $"score rps={fast.Rps:F0} p50_ms={fast.P50:F1} p99_ms={fast.P99:F1} inproc_rps={fast.InProcess:F0} ratio={fast.Rps / fast.InProcess:F2} "
+                    + $"encoder_rps={encoder.Rps:F0} encoder_p99_ms={encoder.P99:F1} encoder_inproc_rps={encoder.InProcess:F0} encoder_ratio={encoder.Rps / encoder.InProcess:F2}");
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The in-process limit, then HTTP at each concurrency; returns the concurrency-16 figures.</summary>
+    private static async Task<Figures> MeasureAsync(string name, string model, string[] texts, double seconds)
+    {
+        double inProcess;
+        using (var scorer = await ToxicScorer.LoadAsync(model, WordPieceTokenizer.DistilBertBaseUncased))
+        {
+            inProcess = InProcessRate(scorer, texts, seconds);
+        }
+
+        Console.WriteLine($"{name}: in-process batched {inProcess:F0} comments/s");
+        var port = FreePort();
+        using var server = Process.Start(new ProcessStartInfo("dotnet", [BenchProcess.Toxic, "serve", "--model", model, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            await WaitUntilReadyAsync(http, server);
+            Figures? at16 = null;
+            foreach (var concurrency in s_concurrency)
+            {
+                await LoadAsync(http, texts, concurrency, Math.Min(1.0, seconds / 4), record: null); // warm-up
+                var latencies = new List<double>();
+                var elapsed = await LoadAsync(http, texts, concurrency, seconds, latencies);
+                latencies.Sort();
+                var figures = new Figures(latencies.Count / elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.99), inProcess);
+                Console.WriteLine(
+                    $"{name}: concurrency={concurrency} requests={latencies.Count} rps={figures.Rps:F0} p50_ms={figures.P50:F1} p99_ms={figures.P99:F1} ratio={figures.Rps / inProcess:F2}");
+                if (concurrency == 16)
+                {
+                    at16 = figures;
+                }
+            }
+
+            return at16!;
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Comments per second of batched in-process scoring: whole passes over <paramref name="texts"/> for about <paramref name="seconds"/>.</summary>
+    private static double InProcessRate(ToxicScorer scorer, string[] texts, double seconds)
+    {
+        scorer.ScoreTexts(texts.Take(256).ToArray()); // warm-up
+        var scored = 0;
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed.TotalSeconds < seconds)
+        {
+            for (var start = 0; start < texts.Length && stopwatch.Elapsed.TotalSeconds < seconds; start += 256)
+            {
+                var batch = texts.AsSpan(start, Math.Min(256, texts.Length - start)).ToArray();
+                scorer.ScoreTexts(batch);
+                scored += batch.Length;
+            }
+        }
+
+        return scored / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// <paramref name="concurrency"/> clients each sending one comment per request, back to back, for
+    /// <paramref name="seconds"/>; latencies (ms) of the completed requests go to <paramref name="record"/>. Returns the
+    /// elapsed seconds.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A request failed.</exception>
+    private static async Task<double> LoadAsync(HttpClient http, string[] texts, int concurrency, double seconds, List<double>? record)
+    {
+        var next = -1;
+        var stopwatch = Stopwatch.StartNew();
+        var clients = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>();
+            while (stopwatch.Elapsed.TotalSeconds < seconds)
+            {
+                var text = texts[(int)((uint)Interlocked.Increment(ref next) % (uint)texts.Length)];
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsJsonAsync("api/score", new { text });
+                await response.Content.ReadAsByteArrayAsync();
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"POST /api/score answered {(int)response.StatusCode}");
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return latencies;
+        })).ToArray();
+        var all = await Task.WhenAll(clients);
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+        if (record is not null)
+        {
+            foreach (var latencies in all)
+            {
+                record.AddRange(latencies);
+            }
+        }
+
+        return elapsed;
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient http, Process server)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline && !server.HasExited)
+        {
+            try
+            {
+                using var health = await http.GetAsync("api/health");
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("toxic serve did not become ready");
+    }
+
+    private static double Percentile(List<double> sorted, double q) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record Figures(double Rps, double P50, double P99, double InProcess);
+}
