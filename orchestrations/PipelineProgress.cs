@@ -11,6 +11,7 @@ namespace ToxicFunctions.Orchestrations;
 /// <param name="Version">The registered version.</param>
 /// <param name="Promoted">Whether it became champion.</param>
 /// <param name="Error">Why the pipeline failed.</param>
+/// <param name="FeedbackRows">Rows of the snapshot whose label came from <c>POST /api/feedback</c>.</param>
 public sealed record PipelineProgress(
     string Stage,
     IReadOnlyList<string> Completed,
@@ -21,4 +22,5 @@ public sealed record PipelineProgress(
     IReadOnlyDictionary<string, double>? Metrics = null,
     int? Version = null,
     bool? Promoted = null,
-    string? Error = null);
+    string? Error = null,
+    int? FeedbackRows = null);

@@ -50,7 +50,7 @@ public sealed class TrainingPipeline
         progress = progress with { ProductionRows = transform.RowsInProduction };
         await StageAsync<ValidationReport>(PipelineActivities.Validate, new ValidateRequest(request.Suite));
         var snapshot = await StageAsync<SnapshotInfo>(PipelineActivities.ExtractSnapshot, new ExtractSnapshotRequest(request.SplitSeed, request.TestFraction));
-        progress = progress with { Snapshot = snapshot.Sha256, SnapshotRows = snapshot.RowCount };
+        progress = progress with { Snapshot = snapshot.Sha256, SnapshotRows = snapshot.RowCount, FeedbackRows = snapshot.FeedbackRows };
 
         var runId = context.NewGuid();
         progress = progress with { RunId = runId };

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Database;
+using ToxicFunctions.Feedback;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Quality;
@@ -57,6 +58,7 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<StreamChangeApplier>();
         services.AddSingleton<CdcProducerFactory>();
         services.AddSingleton<CdcRelay>();
+        services.AddSingleton<FeedbackService>();
         services.AddTransformAndQuality(configuration);
         services.AddHostedService<MigrateOnStartup>();
         services.AddToxicTraining();

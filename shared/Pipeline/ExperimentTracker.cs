@@ -17,7 +17,10 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
     public static string CodeVersion { get; } =
         typeof(ExperimentTracker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Creates the run (and its experiment when new) as running; a retried start resets it to running.</summary>
+    /// <summary>
+    /// Creates the run (and its experiment when new) as running, with the number of feedback rows its snapshot holds;
+    /// a retried start resets it to running.
+    /// </summary>
     public async Task StartRunAsync(RunStart run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -28,10 +31,10 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
                 -- statement's snapshot was taken.
                 INSERT INTO ml.experiments (name) VALUES ($2) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING experiment_id
             )
-            INSERT INTO ml.runs (run_id, experiment_id, pipeline_instance_id, status, params, tags, snapshot_sha256, code_version)
-            SELECT $1, experiment_id, $3, 'running', $4, $5, $6, $7 FROM experiment
+            INSERT INTO ml.runs (run_id, experiment_id, pipeline_instance_id, status, params, tags, snapshot_sha256, code_version, feedback_rows)
+            SELECT $1, experiment_id, $3, 'running', $4, $5, $6, $7, $8 FROM experiment
             ON CONFLICT (run_id) DO UPDATE SET status = 'running', error = NULL, finished_at = NULL, started_at = now(),
-                params = EXCLUDED.params, tags = EXCLUDED.tags
+                params = EXCLUDED.params, tags = EXCLUDED.tags, feedback_rows = EXCLUDED.feedback_rows
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = run.RunId });
         command.Parameters.Add(new NpgsqlParameter { Value = run.Experiment });
@@ -40,6 +43,7 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(run.Tags, PipelineJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = run.SnapshotSha256 });
         command.Parameters.Add(new NpgsqlParameter { Value = CodeVersion });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)run.FeedbackRows ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
             throw new InvalidOperationException($"Run {run.RunId} of experiment {run.Experiment} was not recorded.");
@@ -73,7 +77,8 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             """
             SELECT r.run_id, e.name, r.pipeline_instance_id, r.status, r.params::text, r.metrics::text, r.tags::text, r.snapshot_sha256,
-                   r.code_version, r.artifact_uri, r.error, r.started_at, r.finished_at, extract(epoch FROM r.duration)::float8
+                   r.code_version, r.artifact_uri, r.error, r.started_at, r.finished_at, extract(epoch FROM r.duration)::float8,
+                   r.feedback_rows
             FROM ml.runs r JOIN ml.experiments e USING (experiment_id)
             WHERE $1::text IS NULL OR e.name = $1
             ORDER BY r.started_at DESC LIMIT $2
@@ -98,7 +103,8 @@ public sealed class ExperimentTracker(NpgsqlDataSource dataSource)
                 reader.IsDBNull(10) ? null : reader.GetString(10),
                 reader.GetFieldValue<DateTimeOffset>(11),
                 reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
-                reader.IsDBNull(13) ? null : reader.GetDouble(13)));
+                reader.IsDBNull(13) ? null : reader.GetDouble(13),
+                reader.IsDBNull(14) ? null : reader.GetInt32(14)));
         }
 
         return runs;

@@ -49,7 +49,8 @@ public sealed class PipelineTrainer(
                     ["model"] = settings.ModelName,
                     ["snapshot"] = snapshotSha256,
                     ["trigger"] = pipelineInstanceId is null ? "direct" : "orchestration",
-                }),
+                },
+                manifest.FeedbackRows),
             cancellationToken);
 
         var directory = Path.Combine(Path.GetTempPath(), $"toxic-model-{runId:N}");

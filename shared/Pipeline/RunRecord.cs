@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace ToxicFunctions.Pipeline;
 
-/// <summary>A tracked training run (a row of ml.runs).</summary>
+/// <summary>
+/// A tracked training run (a row of ml.runs). <see cref="FeedbackRows"/> is how many rows of its snapshot carried a
+/// label sent to <c>POST /api/feedback</c> (null for runs recorded before feedback existed).
+/// </summary>
 public sealed record RunRecord(
     Guid RunId,
     string Experiment,
@@ -17,4 +20,5 @@ public sealed record RunRecord(
     string? Error,
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
-    double? DurationSeconds);
+    double? DurationSeconds,
+    int? FeedbackRows = null);

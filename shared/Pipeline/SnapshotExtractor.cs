@@ -14,19 +14,19 @@ namespace ToxicFunctions.Pipeline;
 public sealed class SnapshotExtractor(NpgsqlDataSource dataSource, IArtifactStore store, TimeProvider time)
 {
     /// <summary>The query that reads production.</summary>
-    public const string SourceQuery = "SELECT comment_id, comment_text, labels, input_ids FROM production.comments ORDER BY comment_id";
+    public const string SourceQuery = "SELECT comment_id, comment_text, labels, input_ids, feedback FROM production.comments ORDER BY comment_id";
 
     /// <summary>Extracts production into a snapshot with the given split.</summary>
     /// <exception cref="InvalidOperationException">Production holds too few comments of a class to split.</exception>
     public async Task<SnapshotInfo> ExtractAsync(int seed, double testFraction, CancellationToken cancellationToken)
     {
-        var rows = new List<(Guid Id, string Text, byte Label, int[] Ids)>();
+        var rows = new List<(Guid Id, string Text, byte Label, int[] Ids, bool Feedback)>();
         await using (var command = dataSource.CreateCommand(SourceQuery))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetGuid(0), reader.GetString(1), (byte)reader.GetInt16(2), reader.GetFieldValue<int[]>(3)));
+                rows.Add((reader.GetGuid(0), reader.GetString(1), (byte)reader.GetInt16(2), reader.GetFieldValue<int[]>(3), reader.GetBoolean(4)));
             }
         }
 
@@ -45,6 +45,7 @@ public sealed class SnapshotExtractor(NpgsqlDataSource dataSource, IArtifactStor
             isTest[row] = true;
         }
 
+        var feedbackRows = rows.Count(r => r.Feedback);
         var temp = Path.GetTempFileName();
         try
         {
@@ -55,7 +56,7 @@ public sealed class SnapshotExtractor(NpgsqlDataSource dataSource, IArtifactStor
                 for (var i = 0; i < rows.Count; i++)
                 {
                     var line = JsonSerializer.SerializeToUtf8Bytes(
-                        new SnapshotRow(rows[i].Id, rows[i].Text, rows[i].Label, rows[i].Ids, isTest[i] ? SnapshotRow.Test : SnapshotRow.Train),
+                        new SnapshotRow(rows[i].Id, rows[i].Text, rows[i].Label, rows[i].Ids, isTest[i] ? SnapshotRow.Test : SnapshotRow.Train, rows[i].Feedback),
                         PipelineJson.Options);
                     hash.AppendData(line);
                     hash.AppendData("\n"u8);
@@ -76,6 +77,7 @@ public sealed class SnapshotExtractor(NpgsqlDataSource dataSource, IArtifactStor
                     Sha256 = sha256,
                     DataUri = store.Uri(dataKey),
                     RowCount = rows.Count,
+                    FeedbackRows = feedbackRows,
                     LabelCounts = new SortedDictionary<string, int>(StringComparer.Ordinal)
                     {
                         ["0"] = labels.Length - positives,
@@ -110,7 +112,7 @@ public sealed class SnapshotExtractor(NpgsqlDataSource dataSource, IArtifactStor
                 await RecordAsync(manifest, store.Uri(manifestKey), cancellationToken);
             }
 
-            return new SnapshotInfo(sha256, store.Uri(dataKey), store.Uri(manifestKey), rows.Count, test.Length, written);
+            return new SnapshotInfo(sha256, store.Uri(dataKey), store.Uri(manifestKey), rows.Count, test.Length, written, feedbackRows);
         }
         finally
         {

@@ -7,4 +7,5 @@ namespace ToxicFunctions.Pipeline;
 /// <param name="RowCount">Rows.</param>
 /// <param name="TestRows">Rows of the test split.</param>
 /// <param name="Written">False when the same data was already stored.</param>
-public sealed record SnapshotInfo(string Sha256, string DataUri, string ManifestUri, int RowCount, int TestRows, bool Written);
+/// <param name="FeedbackRows">Rows whose label is a correction sent to <c>POST /api/feedback</c>.</param>
+public sealed record SnapshotInfo(string Sha256, string DataUri, string ManifestUri, int RowCount, int TestRows, bool Written, int FeedbackRows = 0);

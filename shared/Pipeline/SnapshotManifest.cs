@@ -24,6 +24,12 @@ public sealed record SnapshotManifest
     /// <summary>Rows per label ("0", "1").</summary>
     public required IReadOnlyDictionary<string, int> LabelCounts { get; init; }
 
+    /// <summary>
+    /// Rows whose label is a correction sent to <c>POST /api/feedback</c> (0 in manifests written before feedback
+    /// existed, whose snapshots hold none).
+    /// </summary>
+    public int FeedbackRows { get; init; }
+
     /// <summary>The test split.</summary>
     public required SnapshotSplit Split { get; init; }
 

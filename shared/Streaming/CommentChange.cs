@@ -28,6 +28,12 @@ public sealed record CommentChange(Guid SourceId, char Op, ulong Lsn, DateTimeOf
     /// </summary>
     public bool TextUnavailable { get; init; }
 
+    /// <summary>
+    /// Whether the row's label is a correction sent to <c>POST /api/feedback</c> (source.comments.feedback after the
+    /// change; false for a delete, a truncate, and events that do not carry the column).
+    /// </summary>
+    public bool Feedback { get; init; }
+
     /// <summary>Whether this change comes after <paramref name="other"/> in (commit, change) position order.</summary>
     public bool IsAfter(CommentChange other)
     {

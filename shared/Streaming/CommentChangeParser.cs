@@ -138,7 +138,11 @@ public static class CommentChangeParser
         }
 
         var (text, label, unavailable) = CommentRow.Values(after, unavailableValuePlaceholder);
-        return new CommentChange(CommentRow.Id(after), op[0], position, committedAt, text, label, commitPosition) { TextUnavailable = unavailable };
+        return new CommentChange(CommentRow.Id(after), op[0], position, committedAt, text, label, commitPosition)
+        {
+            TextUnavailable = unavailable,
+            Feedback = CommentRow.Feedback(after),
+        };
     }
 
     private static bool HasRow(JsonElement envelope, string name) =>

@@ -4,13 +4,13 @@ namespace ToxicFunctions.Streaming;
 
 /// <summary>
 /// Reads one row of <c>source.comments</c> as Debezium encodes it (an envelope's <c>before</c>/<c>after</c>, or a
-/// flattened record's top level): the uuid <c>id</c>, the text and the 0/1 label. Errors are
+/// flattened record's top level): the uuid <c>id</c>, the text, the 0/1 label and the <c>feedback</c> flag. Errors are
 /// <see cref="StreamEventException"/>s.
 /// </summary>
 internal static class CommentRow
 {
     /// <summary>The columns of source.comments, in table order.</summary>
-    internal static readonly string[] Columns = ["id", "comment_text", "labels", "created_at", "updated_at"];
+    internal static readonly string[] Columns = ["id", "comment_text", "labels", "created_at", "updated_at", "feedback"];
 
     private static readonly HashSet<string> s_columns = [.. Columns];
 
@@ -44,6 +44,28 @@ internal static class CommentRow
         }
 
         return (unavailable ? null : text, value, unavailable);
+    }
+
+    /// <summary>
+    /// Whether the row's label is a correction sent to <c>POST /api/feedback</c> (the boolean column <c>feedback</c>,
+    /// migration 0016). A row without it (written before the column existed) or with null is not feedback; a string
+    /// "true"/"false" is read too (connectors that stringify booleans).
+    /// </summary>
+    internal static bool Feedback(JsonElement row)
+    {
+        if (!row.TryGetProperty("feedback", out var feedback))
+        {
+            return false;
+        }
+
+        return feedback.ValueKind switch
+        {
+            JsonValueKind.Null or JsonValueKind.False => false,
+            JsonValueKind.True => true,
+            JsonValueKind.String when feedback.ValueEquals("true") => true,
+            JsonValueKind.String when feedback.ValueEquals("false") => false,
+            _ => throw new StreamEventException($"feedback must be a boolean, found {feedback.GetRawText()}"),
+        };
     }
 
     /// <summary>The unknown-column error for <paramref name="column"/>, found in <paramref name="where"/>.</summary>

@@ -75,7 +75,11 @@ internal static class FlattenedRecordReader
         }
 
         var (text, label, unavailable) = CommentRow.Values(row, unavailableValuePlaceholder);
-        return new CommentChange(CommentRow.Id(row), op[0], position, committedAt, text, label, commitPosition) { TextUnavailable = unavailable };
+        return new CommentChange(CommentRow.Id(row), op[0], position, committedAt, text, label, commitPosition)
+        {
+            TextUnavailable = unavailable,
+            Feedback = CommentRow.Feedback(row),
+        };
     }
 
     private static bool TryGetValue(JsonElement row, string name, out JsonElement value) =>

@@ -39,7 +39,8 @@ public sealed class StreamChangeApplier(
         """
         CREATE TEMP TABLE IF NOT EXISTS stream_batch (
             source_id uuid, comment_text text, labels smallint, input_ids integer[], deleted boolean,
-            source_lsn pg_lsn, source_commit_lsn pg_lsn, source_ts timestamptz, op char(1), text_unavailable boolean) ON COMMIT DELETE ROWS
+            source_lsn pg_lsn, source_commit_lsn pg_lsn, source_ts timestamptz, op char(1), text_unavailable boolean,
+            feedback boolean) ON COMMIT DELETE ROWS
         """;
 
     // A placeholder text takes the stored text and ids; what is left without one cannot be applied (dead-lettered).
@@ -73,13 +74,13 @@ public sealed class StreamChangeApplier(
     private const string Upsert =
         """
         INSERT INTO staging.stream_comments AS s
-            (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op)
-        SELECT source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op FROM stream_batch b
+            (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op, feedback)
+        SELECT source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op, feedback FROM stream_batch b
         WHERE NOT EXISTS (SELECT 1 FROM staging.stream_truncates t WHERE (t.source_commit_lsn, t.source_lsn) > (b.source_commit_lsn, b.source_lsn))
         ON CONFLICT (source_id) DO UPDATE SET
             comment_text = EXCLUDED.comment_text, labels = EXCLUDED.labels, input_ids = EXCLUDED.input_ids,
             deleted = EXCLUDED.deleted, source_lsn = EXCLUDED.source_lsn, source_commit_lsn = EXCLUDED.source_commit_lsn,
-            source_ts = EXCLUDED.source_ts, op = EXCLUDED.op, updated_at = now()
+            source_ts = EXCLUDED.source_ts, op = EXCLUDED.op, feedback = EXCLUDED.feedback, updated_at = now()
         WHERE (coalesce(s.source_commit_lsn, s.source_lsn), s.source_lsn) < (EXCLUDED.source_commit_lsn, EXCLUDED.source_lsn)
            OR (s.op = 't' AND (s.source_commit_lsn, s.source_lsn) = (EXCLUDED.source_commit_lsn, EXCLUDED.source_lsn))
         """;
@@ -249,7 +250,7 @@ public sealed class StreamChangeApplier(
     private static async Task CopyAsync(NpgsqlConnection connection, CommentChange[] changes, int[][] ids, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY stream_batch (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op, text_unavailable) FROM STDIN (FORMAT BINARY)",
+            "COPY stream_batch (source_id, comment_text, labels, input_ids, deleted, source_lsn, source_commit_lsn, source_ts, op, text_unavailable, feedback) FROM STDIN (FORMAT BINARY)",
             cancellationToken);
         for (var i = 0; i < changes.Length; i++)
         {
@@ -289,6 +290,7 @@ public sealed class StreamChangeApplier(
             await importer.WriteAsync(change.CommittedAt, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(change.Op.ToString(), NpgsqlDbType.Char, cancellationToken);
             await importer.WriteAsync(change.TextUnavailable, NpgsqlDbType.Boolean, cancellationToken);
+            await importer.WriteAsync(change.Feedback, NpgsqlDbType.Boolean, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

@@ -4,6 +4,7 @@ UPDATE production.comments p
 SET comment_text = s.comment_text,
     labels = s.labels,
     input_ids = s.input_ids,
+    feedback = s.feedback,
     source_lsn = s.source_lsn,
     ingested_at = s.source_ts,
     transformed_at = now()

@@ -29,10 +29,19 @@ internal sealed class StreamScenario(TestDatabase database)
         ["Kafka:ConsumerGroup"] = $"group_{_name}",
     };
 
-    /// <summary>Starts a local host; with the relay, returns once its slot is streaming (snapshot taken), as a test needs.</summary>
-    public async Task<RunningLocalHost> StartAsync(bool relay = true, bool consumer = true)
+    /// <summary>
+    /// Starts a local host (with <paramref name="extra"/> settings on top of the scenario's); with the relay, returns once
+    /// its slot is streaming (snapshot taken), as a test needs.
+    /// </summary>
+    public async Task<RunningLocalHost> StartAsync(bool relay = true, bool consumer = true, IDictionary<string, string?>? extra = null)
     {
-        var host = await RunningLocalHost.StartAsync(Settings(relay, consumer));
+        var settings = Settings(relay, consumer);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var host = await RunningLocalHost.StartAsync(settings);
         if (relay)
         {
             var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -127,7 +136,7 @@ internal sealed class StreamScenario(TestDatabase database)
                    (SELECT count(*) FROM source.comments s
                     FULL JOIN (SELECT * FROM staging.stream_comments WHERE NOT deleted) t ON t.source_id = s.id
                     WHERE s.id IS NULL OR t.source_id IS NULL OR s.comment_text IS DISTINCT FROM t.comment_text
-                          OR s.labels IS DISTINCT FROM t.labels)
+                          OR s.labels IS DISTINCT FROM t.labels OR s.feedback IS DISTINCT FROM t.feedback)
             """);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
