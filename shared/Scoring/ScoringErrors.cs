@@ -1,3 +1,4 @@
+using ToxicFunctions.Http;
 using ToxicFunctions.Pipeline;
 
 namespace ToxicFunctions.Scoring;
@@ -6,14 +7,14 @@ namespace ToxicFunctions.Scoring;
 public static class ScoringErrors
 {
     /// <summary>
-    /// The status and title of <paramref name="error"/>: its own for an <see cref="InvalidScoringRequestException"/>
-    /// (400, 413, 415), 503 while there is no model or it cannot be loaded; false for anything else (a fault: 500).
+    /// The status and title of <paramref name="error"/>: its own for an <see cref="InvalidRequestException"/>
+    /// (400, 404, 413, 415), 503 while there is no model or it cannot be loaded; false for anything else (a fault: 500).
     /// </summary>
     public static bool TryDescribe(Exception error, out int status, out string title)
     {
         (status, title) = error switch
         {
-            InvalidScoringRequestException invalid => (invalid.StatusCode, invalid.Title),
+            InvalidRequestException invalid => (invalid.StatusCode, invalid.Title),
             NoModelException => (503, "No model to score with"),
             ChampionUnavailableException => (503, "Champion model unavailable"),
             _ => (0, ""),

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using ToxicFunctions.Http;
 
 namespace ToxicFunctions.Scoring;
 
@@ -20,87 +20,34 @@ public sealed record ScoringRequest(IReadOnlyList<string> Texts, bool IsBatch)
     /// <summary>The largest request body accepted, in bytes (16 MiB).</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
+    private const string NotARequest = "Not a scoring request";
+
     private const string Shape = "{\"text\": \"...\"} or {\"texts\": [\"...\", ...]}";
 
     /// <summary>
     /// Reads a request body of media type <paramref name="contentType"/>: JSON (<c>application/json</c>,
     /// <c>text/json</c> or <c>application/*+json</c>), at most <see cref="MaxBodyBytes"/> bytes.
     /// </summary>
-    /// <exception cref="InvalidScoringRequestException">
+    /// <exception cref="InvalidRequestException">
     /// 415 for another or no content type; 413 for a body, a number of texts or a text over its limit; 400 for a body
     /// that is not JSON or not of the request's shape (wrong types, null or missing text, unknown properties).
     /// </exception>
     public static async Task<ScoringRequest> ReadAsync(Stream body, string? contentType, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        if (!IsJson(contentType))
-        {
-            throw new InvalidScoringRequestException(
-                415, "Unsupported media type", $"The body must be JSON (Content-Type: application/json), not {(string.IsNullOrWhiteSpace(contentType) ? "without a content type" : contentType)}.");
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, MaxBodyBytes + 1) - length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > MaxBodyBytes)
-                {
-                    throw new InvalidScoringRequestException(413, "Request too large", $"The body is larger than {MaxBodyBytes} bytes.");
-                }
-            }
-
-            return Parse(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var document = await JsonRequestBody.ReadAsync(body, contentType, MaxBodyBytes, NotARequest, cancellationToken);
+        return Parse(document.RootElement);
     }
 
     /// <summary>Parses a request from UTF-8 JSON.</summary>
-    /// <exception cref="InvalidScoringRequestException">413 or 400, as <see cref="ReadAsync"/> says.</exception>
+    /// <exception cref="InvalidRequestException">413 or 400, as <see cref="ReadAsync"/> says.</exception>
     public static ScoringRequest Parse(ReadOnlySpan<byte> json)
     {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.BytesConsumed != json.Length && json[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).Length != 0)
-            {
-                throw new InvalidScoringRequestException(400, "Not a scoring request", "The body has more than one JSON value.");
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidScoringRequestException(400, "Not a scoring request", $"The body is not JSON: {e.Message}");
-        }
-
-        using (document)
-        {
-            return Parse(document.RootElement);
-        }
+        using var document = JsonRequestBody.Parse(json, NotARequest);
+        return Parse(document.RootElement);
     }
 
     /// <summary>Parses a request from a JSON value.</summary>
-    /// <exception cref="InvalidScoringRequestException">413 or 400, as <see cref="ReadAsync"/> says.</exception>
+    /// <exception cref="InvalidRequestException">413 or 400, as <see cref="ReadAsync"/> says.</exception>
     public static ScoringRequest Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -128,7 +75,7 @@ public sealed record ScoringRequest(IReadOnlyList<string> Texts, bool IsBatch)
 
         if (many.ValueKind != JsonValueKind.Array)
         {
-            throw BadShape($"\"texts\" must be an array of strings, not {Describe(many)}.");
+            throw BadShape($"\"texts\" must be an array of strings, not {JsonRequestBody.Describe(many)}.");
         }
 
         var count = many.GetArrayLength();
@@ -139,7 +86,7 @@ public sealed record ScoringRequest(IReadOnlyList<string> Texts, bool IsBatch)
 
         if (count > MaxTexts)
         {
-            throw new InvalidScoringRequestException(413, "Too many texts", $"\"texts\" has {count} items; at most {MaxTexts} are scored per request.");
+            throw new InvalidRequestException(413, "Too many texts", $"\"texts\" has {count} items; at most {MaxTexts} are scored per request.");
         }
 
         var texts = new string[count];
@@ -157,7 +104,7 @@ public sealed record ScoringRequest(IReadOnlyList<string> Texts, bool IsBatch)
     {
         if (element.ValueKind != JsonValueKind.String)
         {
-            throw BadShape($"{where} must be a string, not {Describe(element)}.");
+            throw BadShape($"{where} must be a string, not {JsonRequestBody.Describe(element)}.");
         }
 
         if (!element.TryGetText(out var value))
@@ -167,31 +114,8 @@ public sealed record ScoringRequest(IReadOnlyList<string> Texts, bool IsBatch)
 
         return value.Length <= MaxTextChars
             ? value
-            : throw new InvalidScoringRequestException(413, "Text too long", $"{where} has {value.Length} characters; at most {MaxTextChars} are scored.");
+            : throw new InvalidRequestException(413, "Text too long", $"{where} has {value.Length} characters; at most {MaxTextChars} are scored.");
     }
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Null => "null",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        _ => "a string",
-    };
-
-    private static InvalidScoringRequestException BadShape(string detail) => new(400, "Not a scoring request", detail);
-
-    private static bool IsJson(string? contentType)
-    {
-        if (string.IsNullOrWhiteSpace(contentType))
-        {
-            return false;
-        }
-
-        var mediaType = contentType.Split(';')[0].Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
-            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-    }
+    private static InvalidRequestException BadShape(string detail) => new(400, NotARequest, detail);
 }

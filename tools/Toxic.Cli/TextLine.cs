@@ -1,4 +1,5 @@
 using System.Text;
+using ToxicFunctions.Http;
 using ToxicFunctions.Scoring;
 
 namespace ToxicFunctions.Cli;
@@ -17,7 +18,7 @@ internal static class TextLine
             var request = ScoringRequest.Parse(Encoding.UTF8.GetBytes(line));
             return request.IsBatch ? (null, "expected {\"text\": \"...\"}, one comment per line") : (request.Texts[0], null);
         }
-        catch (InvalidScoringRequestException e)
+        catch (InvalidRequestException e)
         {
             return (null, e.Message);
         }

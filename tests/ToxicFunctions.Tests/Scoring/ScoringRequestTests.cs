@@ -1,4 +1,5 @@
 using System.Text;
+using ToxicFunctions.Http;
 using ToxicFunctions.Scoring;
 
 namespace ToxicFunctions.Tests.Scoring;
@@ -40,7 +41,7 @@ public sealed class ScoringRequestTests
     [InlineData("{\"text\": [[[[[[[[[[\"deep\"]]]]]]]]]]}", "not JSON")]
     public async Task A_body_that_is_not_a_request_of_this_shape_is_400_naming_what_is_wrong(string body, string detail)
     {
-        var error = await Assert.ThrowsAsync<InvalidScoringRequestException>(() => ReadAsync(body));
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => ReadAsync(body));
 
         Assert.Equal(400, error.StatusCode);
         Assert.Contains(detail, error.Message, StringComparison.Ordinal);
@@ -50,18 +51,18 @@ public sealed class ScoringRequestTests
     public async Task Too_many_texts_a_text_too_long_or_a_body_too_large_is_413()
     {
         var many = "{\"texts\": [" + string.Join(",", Enumerable.Repeat("\"x\"", ScoringRequest.MaxTexts + 1)) + "]}";
-        var tooMany = await Assert.ThrowsAsync<InvalidScoringRequestException>(() => ReadAsync(many));
+        var tooMany = await Assert.ThrowsAsync<InvalidRequestException>(() => ReadAsync(many));
         Assert.Equal(413, tooMany.StatusCode);
         Assert.Contains($"at most {ScoringRequest.MaxTexts}", tooMany.Message, StringComparison.Ordinal);
         Assert.Equal(ScoringRequest.MaxTexts, (await ReadAsync("{\"texts\": [" + string.Join(",", Enumerable.Repeat("\"x\"", ScoringRequest.MaxTexts)) + "]}")).Texts.Count);
 
-        var longText = await Assert.ThrowsAsync<InvalidScoringRequestException>(() => ReadAsync($"{{\"texts\": [\"a\", \"{new string('y', ScoringRequest.MaxTextChars + 1)}\"]}}"));
+        var longText = await Assert.ThrowsAsync<InvalidRequestException>(() => ReadAsync($"{{\"texts\": [\"a\", \"{new string('y', ScoringRequest.MaxTextChars + 1)}\"]}}"));
         Assert.Equal(413, longText.StatusCode);
         Assert.Contains("texts[1]", longText.Message, StringComparison.Ordinal);
         Assert.Single((await ReadAsync($"{{\"text\": \"{new string('y', ScoringRequest.MaxTextChars)}\"}}")).Texts);
 
         // The body is not read past the limit: a stream that never ends is refused all the same.
-        var endless = await Assert.ThrowsAsync<InvalidScoringRequestException>(() => ScoringRequest.ReadAsync(new EndlessStream(), "application/json", CancellationToken.None));
+        var endless = await Assert.ThrowsAsync<InvalidRequestException>(() => ScoringRequest.ReadAsync(new EndlessStream(), "application/json", CancellationToken.None));
         Assert.Equal(413, endless.StatusCode);
     }
 
@@ -73,7 +74,7 @@ public sealed class ScoringRequestTests
     [InlineData("multipart/form-data; boundary=x")]
     public async Task A_body_that_is_not_sent_as_json_is_415(string? contentType)
     {
-        var error = await Assert.ThrowsAsync<InvalidScoringRequestException>(
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(
             () => ScoringRequest.ReadAsync(new MemoryStream("{\"text\": \"a\"}"u8.ToArray()), contentType, CancellationToken.None));
 
         Assert.Equal(415, error.StatusCode);
