@@ -184,16 +184,16 @@ json '"model {} version {}: {} ({})\nsnapshot {}\ntest split: AUC {:.4f}, F1@0.4
   d["output"]["test"]["auc"], d["output"]["test"]["f1"], d["output"]["test"]["precision"], d["output"]["test"]["recall"],
   d["output"]["test"]["accuracy"], d["output"]["artifactUri"])' <<<"$body"
 
-step "scoring: POST /api/score with the registered champion (ONNX Runtime, threshold 0.45)"
+step "scoring: POST /api/score with the registered champion (ONNX Runtime, micro-batched; API: GET /api/openapi.json)"
 curl -sf -X POST http://127.0.0.1:7071/api/score -H 'Content-Type: application/json' \
   -d '{"texts": ["You are a complete idiot, get lost and stop editing.", "Thanks for fixing the citation, the article reads much better now."]}' \
   | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 texts = ["You are a complete idiot, get lost and stop editing.", "Thanks for fixing the citation, the article reads much better now."]
-print("model {} version {}".format(d["model"], d["version"]))
+print("model {} version {}, threshold {}".format(d["model"], d["version"], d["threshold"]))
 for t, r in zip(texts, d["results"]):
-    print("  {:.4f} label {}  {}".format(r["probability"], r["label"], t))'
+    print("  {:.4f} label {}  {} tokens{}  {}".format(r["probability"], r["label"], r["tokens"], " (truncated)" if r["truncated"] else "", t))'
 
 echo
 echo "run: done. Services keep running; stop them with scripts/services.sh down"
