@@ -8,8 +8,9 @@ namespace ToxicFunctions.Scoring;
 /// <summary>
 /// Micro-batching: the comments of concurrent requests are gathered into one model run (the first request, then
 /// whatever arrives within <see cref="ScoringOptions.MaxBatchWait"/>, up to <see cref="ScoringOptions.MaxBatchTexts"/>
-/// comments), which ONNX Runtime runs in length buckets (<see cref="Training.OnnxModelRunner"/>). One batch runs at a
-/// time; requests arriving meanwhile form the next one, so batches grow with the load. A batch leases one model version
+/// comments), which ONNX Runtime runs in sub-batches of similar width (<see cref="Training.OnnxModelRunner"/>). Up to
+/// <see cref="ScoringOptions.MaxConcurrentBatches"/> batches run at once; a batch is formed when one of them may start,
+/// from what arrived meanwhile, so batches grow with the load. A batch leases one model version
 /// from its <see cref="ModelSource"/>, so no response mixes versions and a model replaced meanwhile is disposed only
 /// after the batches using it end. Thread-safe.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
     private readonly ScoringOptions _options;
     private readonly ILogger<ScoringBatcher> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _slots;
     private readonly Task _loop;
 
     /// <summary>Starts the batching loop.</summary>
@@ -28,6 +30,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
         _source = source;
         _options = options.Value;
         _logger = logger;
+        _slots = new SemaphoreSlim(_options.MaxConcurrentBatches > 0 ? _options.MaxConcurrentBatches : Environment.ProcessorCount);
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -50,14 +53,16 @@ public sealed class ScoringBatcher : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _slots.Dispose();
     }
 
     private async Task RunAsync()
     {
-        var batch = new List<Pending>();
+        var running = new List<Task>();
         while (await _queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
+            await _slots.WaitAsync();
+            var batch = new List<Pending>();
             var texts = 0;
             var deadline = DateTime.UtcNow + _options.MaxBatchWait;
             while (texts < _options.MaxBatchTexts)
@@ -93,11 +98,27 @@ public sealed class ScoringBatcher : IAsyncDisposable
                 }
             }
 
-            if (batch.Count > 0)
+            if (batch.Count == 0)
             {
-                await ScoreBatchAsync(batch);
+                _slots.Release();
+                continue;
             }
+
+            running.RemoveAll(t => t.IsCompleted);
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await ScoreBatchAsync(batch);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+            }));
         }
+
+        await Task.WhenAll(running);
     }
 
     private async Task ScoreBatchAsync(List<Pending> batch)

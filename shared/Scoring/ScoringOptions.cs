@@ -29,6 +29,9 @@ public sealed class ScoringOptions : IValidatableObject
     /// <summary>How long a batch waits for more requests after its first one, at most.</summary>
     public TimeSpan MaxBatchWait { get; set; } = DefaultMaxBatchWait;
 
+    /// <summary>Batches scored at once, at most; 0 (the default): one per processor.</summary>
+    public int MaxConcurrentBatches { get; set; }
+
     /// <summary>How long the registry's answer to "which version is champion" is trusted: a promotion or rollback is served within it.</summary>
     public TimeSpan ChampionRecheckInterval { get; set; } = DefaultChampionRecheckInterval;
 
@@ -48,6 +51,11 @@ public sealed class ScoringOptions : IValidatableObject
         if (MaxBatchWait < TimeSpan.Zero || MaxBatchWait > TimeSpan.FromSeconds(1))
         {
             yield return new ValidationResult("Scoring:MaxBatchWait must be within 0 and 1 s.", [nameof(MaxBatchWait)]);
+        }
+
+        if (MaxConcurrentBatches < 0)
+        {
+            yield return new ValidationResult("Scoring:MaxConcurrentBatches must be 0 (one per processor) or more.", [nameof(MaxConcurrentBatches)]);
         }
 
         if (ChampionRecheckInterval <= TimeSpan.Zero)

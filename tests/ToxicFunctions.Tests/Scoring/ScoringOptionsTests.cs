@@ -17,7 +17,7 @@ public sealed class ScoringOptionsTests
         var values = sample.RootElement.GetProperty("Values").EnumerateObject()
             .Where(p => p.Name.StartsWith("Scoring__", StringComparison.Ordinal))
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        Assert.Equal(4, values.Count);
+        Assert.Equal(5, values.Count);
 
         var options = Bind(values);
 
@@ -25,6 +25,7 @@ public sealed class ScoringOptionsTests
         Assert.Equal(ScoringOptions.DefaultMaxBatchTexts, options.MaxBatchTexts);
         Assert.Equal(ScoringOptions.DefaultMaxBatchWait, options.MaxBatchWait);
         Assert.Equal(ScoringOptions.DefaultChampionRecheckInterval, options.ChampionRecheckInterval);
+        Assert.Equal(0, options.MaxConcurrentBatches);
         Assert.Equal(0.3, Bind(new Dictionary<string, string?> { ["Scoring:Threshold"] = "0.3" }).Threshold);
     }
 
@@ -33,6 +34,7 @@ public sealed class ScoringOptionsTests
     [InlineData("Scoring:MaxBatchTexts", "0")]
     [InlineData("Scoring:MaxBatchWait", "00:00:05")]
     [InlineData("Scoring:ChampionRecheckInterval", "00:00:00")]
+    [InlineData("Scoring:MaxConcurrentBatches", "-1")]
     public void A_setting_out_of_range_stops_the_host_at_start(string key, string value)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Bind(new Dictionary<string, string?> { [key] = value }));
