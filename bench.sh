@@ -18,8 +18,13 @@ if [ "$name" = train ]; then
     apt-get install -y --no-install-recommends python3-sklearn >/dev/null \
       || { apt-get update >/dev/null && apt-get install -y --no-install-recommends python3-sklearn >/dev/null; }
   fi
-elif [ "$name" != score ]; then
-  # score needs no services: toxic serve scores from a model directory.
+elif [ "$name" = score ]; then
+  # No services: toxic serve scores from a model directory. The HTTP load is Debian's wrk.
+  if ! command -v wrk >/dev/null; then
+    apt-get install -y --no-install-recommends wrk >/dev/null \
+      || { apt-get update >/dev/null && apt-get install -y --no-install-recommends wrk >/dev/null; }
+  fi
+else
   scripts/services.sh up >/dev/null
   eval "$(scripts/services.sh env)"
 fi

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using ToxicFunctions.Csv;
 using ToxicFunctions.Tokenization;
 using ToxicFunctions.Training;
@@ -11,9 +10,9 @@ namespace ToxicFunctions.Bench;
 /// <summary>
 /// Scoring throughput over HTTP against the physical limit measured in the same run. Two models are trained on the
 /// seeded stratified 80 % of text_comment_1.csv: <c>toxic train</c>'s default (the fast model) and the pipeline's
-/// encoder model (<c>--encoder-layers 4</c>). Each is served by <c>toxic serve</c> in its own process; clients in this
-/// process send one real hold-out comment per request (<c>POST /api/score {"text"}</c>) at concurrency 1, 16 and 64
-/// for a fixed time each, after a warm-up, and record every latency. The limit is the same model's in-process batched
+/// encoder model (<c>--encoder-layers 4</c>). Each is served by <c>toxic serve</c> in its own process; wrk (Debian's
+/// package: C, one thread) sends one real hold-out comment per request (<c>POST /api/score {"text"}</c>) at
+/// concurrency 1, 16 and 64 for a fixed time each, after a warm-up, with its latency percentiles. The limit is the same model's in-process batched
 /// throughput (<see cref="ToxicScorer.ScoreTexts"/> over the same comments in batches of 256): ratio = HTTP requests/s
 /// at concurrency 16 / in-process comments/s. The last line holds the concurrency-16 figures of both models.
 /// </summary>
@@ -87,6 +86,7 @@ public static class ScoreBenchmark
 
         Console.WriteLine($"{name}: in-process batched {inProcess:F0} comments/s");
         var port = FreePort();
+        var script = await WriteWrkScriptAsync(texts);
         using var server = Process.Start(new ProcessStartInfo("dotnet", [BenchProcess.Toxic, "serve", "--model", model, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
@@ -98,22 +98,19 @@ public static class ScoreBenchmark
         server.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") })
             {
-                BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
-                Timeout = TimeSpan.FromSeconds(60),
-            };
-            await WaitUntilReadyAsync(http, server);
+                await WaitUntilReadyAsync(http, server);
+            }
+
             Figures? at16 = null;
             foreach (var concurrency in s_concurrency)
             {
-                await LoadAsync(http, texts, concurrency, Math.Min(1.0, seconds / 4), record: null); // warm-up
-                var latencies = new List<double>();
-                var elapsed = await LoadAsync(http, texts, concurrency, seconds, latencies);
-                latencies.Sort();
-                var figures = new Figures(latencies.Count / elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.99), inProcess);
+                await WrkAsync(port, script, concurrency, Math.Max(1, seconds / 4)); // warm-up
+                var (rps, p50, p99, requests) = await WrkAsync(port, script, concurrency, seconds);
+                var figures = new Figures(rps, p50, p99, inProcess);
                 Console.WriteLine(
-                    $"{name}: concurrency={concurrency} requests={latencies.Count} rps={figures.Rps:F0} p50_ms={figures.P50:F1} p99_ms={figures.P99:F1} ratio={figures.Rps / inProcess:F2}");
+                    $"{name}: concurrency={concurrency} requests={requests} rps={figures.Rps:F0} p50_ms={figures.P50:F1} p99_ms={figures.P99:F1} ratio={figures.Rps / inProcess:F2}");
                 if (concurrency == 16)
                 {
                     at16 = figures;
@@ -126,6 +123,7 @@ public static class ScoreBenchmark
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
+            File.Delete(script);
         }
     }
 
@@ -149,46 +147,56 @@ public static class ScoreBenchmark
     }
 
     /// <summary>
-    /// <paramref name="concurrency"/> clients each sending one comment per request, back to back, for
-    /// <paramref name="seconds"/>; latencies (ms) of the completed requests go to <paramref name="record"/>. Returns the
-    /// elapsed seconds.
+    /// A wrk script sending the comments one per request, in turn (<c>POST /api/score {"text"}</c>). wrk (C, epoll, one
+    /// thread) is the load: it takes far less of the two processors than a .NET client would.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A request failed.</exception>
-    private static async Task<double> LoadAsync(HttpClient http, string[] texts, int concurrency, double seconds, List<double>? record)
+    private static async Task<string> WriteWrkScriptAsync(string[] texts)
     {
-        var next = -1;
-        var stopwatch = Stopwatch.StartNew();
-        var clients = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        var builder = new System.Text.StringBuilder("local bodies = {\n");
+        foreach (var text in texts)
         {
-            var latencies = new List<double>();
-            while (stopwatch.Elapsed.TotalSeconds < seconds)
-            {
-                var text = texts[(int)((uint)Interlocked.Increment(ref next) % (uint)texts.Length)];
-                var started = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsJsonAsync("api/score", new { text });
-                await response.Content.ReadAsByteArrayAsync();
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    throw new InvalidOperationException($"POST /api/score answered {(int)response.StatusCode}");
-                }
-
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-
-            return latencies;
-        })).ToArray();
-        var all = await Task.WhenAll(clients);
-        var elapsed = stopwatch.Elapsed.TotalSeconds;
-        if (record is not null)
-        {
-            foreach (var latencies in all)
-            {
-                record.AddRange(latencies);
-            }
+            var json = System.Text.Json.JsonSerializer.Serialize(new { text });
+            builder.Append("  \"").Append(json.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\",\n");
         }
 
-        return elapsed;
+        builder.Append("""
+            }
+            local i = 0
+            local headers = { ["Content-Type"] = "application/json" }
+            request = function()
+              i = i % #bodies + 1
+              return wrk.format("POST", "/api/score", headers, bodies[i])
+            end
+            """);
+        var path = Path.Combine(Path.GetTempPath(), $"toxic-score-bench-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(path, builder.ToString());
+        return path;
     }
+
+    /// <summary>Runs wrk at <paramref name="concurrency"/> connections for <paramref name="seconds"/>: requests/s, p50 and p99 in ms, requests.</summary>
+    /// <exception cref="InvalidOperationException">A request failed (a non-2xx answer or a socket error).</exception>
+    private static async Task<(double Rps, double P50, double P99, long Requests)> WrkAsync(int port, string script, int concurrency, double seconds)
+    {
+        var (output, _) = await BenchProcess.RunAsync(
+            "wrk", "-t1", $"-c{concurrency}", $"-d{seconds.ToString(CultureInfo.InvariantCulture)}s", "--latency", "-s", script, $"http://127.0.0.1:{port}");
+        if (output.Contains("Non-2xx", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"wrk saw failed requests:\n{output}");
+        }
+
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        double Latency(string percentile) => Milliseconds(lines.First(l => l.StartsWith(percentile, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        var rps = double.Parse(lines.First(l => l.StartsWith("Requests/sec:", StringComparison.Ordinal)).Split(':')[1], CultureInfo.InvariantCulture);
+        var requests = long.Parse(lines.First(l => l.Contains(" requests in ", StringComparison.Ordinal)).Split(' ')[0], CultureInfo.InvariantCulture);
+        return (rps, Latency("50%"), Latency("99%"), requests);
+    }
+
+    /// <summary>A wrk duration ("812.00us", "1.23ms", "2.01s") in milliseconds.</summary>
+    private static double Milliseconds(string value) =>
+        value.EndsWith("us", StringComparison.Ordinal) ? double.Parse(value[..^2], CultureInfo.InvariantCulture) / 1000
+        : value.EndsWith("ms", StringComparison.Ordinal) ? double.Parse(value[..^2], CultureInfo.InvariantCulture)
+        : value.EndsWith('m') ? double.Parse(value[..^1], CultureInfo.InvariantCulture) * 60_000
+        : double.Parse(value[..^1], CultureInfo.InvariantCulture) * 1000;
 
     private static async Task WaitUntilReadyAsync(HttpClient http, Process server)
     {
