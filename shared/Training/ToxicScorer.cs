@@ -10,12 +10,14 @@ public sealed class ToxicScorer : IDisposable
 {
     private readonly CommentFeaturizer _featurizer;
     private readonly OnnxModelRunner _runner;
+    private readonly CascadeScorer? _cascade;
 
-    private ToxicScorer(ModelMetadata metadata, CommentFeaturizer featurizer, OnnxModelRunner runner)
+    private ToxicScorer(ModelMetadata metadata, CommentFeaturizer featurizer, OnnxModelRunner runner, CascadeScorer? cascade = null)
     {
         Metadata = metadata;
         _featurizer = featurizer;
         _runner = runner;
+        _cascade = cascade;
     }
 
     /// <summary>The artifact's metadata.</summary>
@@ -23,6 +25,9 @@ public sealed class ToxicScorer : IDisposable
 
     /// <summary>Probabilities at or above this are labelled toxic.</summary>
     public double Threshold => Metadata.Threshold;
+
+    /// <summary>The cascade strategy of a cascade directory (<see cref="ModelMetadata.Cascade"/>), or null for a single graph.</summary>
+    public CascadeScorer? Cascade => _cascade;
 
     /// <summary>Loads the artifact in <paramref name="directory"/>.</summary>
     /// <exception cref="InvalidDataException">The directory holds no artifact this code can score with.</exception>
@@ -43,17 +48,53 @@ public sealed class ToxicScorer : IDisposable
             throw new InvalidDataException($"{directory}: {metadata.Onnx.File} is not the model its metadata describes (SHA-256 differs).");
         }
 
-        return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), new OnnxModelRunner(model));
+        var runner = new OnnxModelRunner(model);
+        if (metadata.Cascade is { } band)
+        {
+            OnnxModelRunner? fastRunner = null;
+            try
+            {
+                var fast = await File.ReadAllBytesAsync(Path.Combine(directory, band.File), cancellationToken);
+                if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(fast)), band.FastModelSha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"{directory}: {band.File} is not the fast model its metadata describes (SHA-256 differs).");
+                }
+
+                // The routed comments run through the encoder model's graph one by one (the cheaper pass); the batched
+                // runner stays for scoring without the cascade.
+                fastRunner = new OnnxModelRunner(fast);
+                return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), runner, new CascadeScorer(band, fastRunner, OnnxModelRunner.PerComment(model)));
+            }
+            catch
+            {
+                fastRunner?.Dispose();
+                runner.Dispose();
+                throw;
+            }
+        }
+
+        return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), runner);
     }
 
-    /// <summary>The probability that each comment is toxic, in order.</summary>
-    public float[] Score(IReadOnlyList<string> texts) => _runner.Run(_featurizer.FeaturizeAll(texts));
+    /// <summary>The probability that each comment is toxic, in order (the cascade's in a cascade directory).</summary>
+    public float[] Score(IReadOnlyList<string> texts) => Run(_featurizer.FeaturizeAll(texts));
+
+    /// <summary>
+    /// The probability of each comment by the graph of <see cref="ModelMetadata.Onnx"/> alone: in a cascade directory
+    /// the encoder model for every comment (what the cascade saves), else the same as <see cref="Score"/>.
+    /// </summary>
+    public float[] ScoreWithoutCascade(IReadOnlyList<string> texts) => _runner.Run(_featurizer.FeaturizeAll(texts));
+
+    /// <summary>The cascade's probabilities with the fast model's and the routing of each comment.</summary>
+    /// <exception cref="InvalidOperationException">The model is not a cascade.</exception>
+    public CascadeScores ScoreCascade(IReadOnlyList<string> texts) =>
+        (_cascade ?? throw new InvalidOperationException("The model is not a cascade.")).RunDetailed(_featurizer.FeaturizeAll(texts));
 
     /// <summary>The probability, token count and truncation of each comment, in order.</summary>
     public ScoredText[] ScoreTexts(IReadOnlyList<string> texts)
     {
         var features = _featurizer.FeaturizeAll(texts);
-        var probabilities = _runner.Run(features);
+        var probabilities = Run(features);
         var scored = new ScoredText[features.Length];
         for (var i = 0; i < scored.Length; i++)
         {
@@ -64,5 +105,11 @@ public sealed class ToxicScorer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _runner.Dispose();
+    public void Dispose()
+    {
+        _cascade?.Dispose();
+        _runner.Dispose();
+    }
+
+    private float[] Run(CommentFeatures[] features) => _cascade is { } cascade ? cascade.Run(features) : _runner.Run(features);
 }
