@@ -20,6 +20,12 @@ public sealed record CascadeBand
     /// <summary>The highest fast probability routed to the encoder model.</summary>
     public double High { get; init; }
 
+    /// <summary>
+    /// Whether the routed comments run through the encoder model's graph with int8 weights (<see cref="EncoderQuantizer"/>,
+    /// quantized when the directory is loaded): the cheaper encoder pass. Otherwise the float graph, as trained.
+    /// </summary>
+    public bool QuantizedEncoder { get; init; }
+
     /// <summary>The most out-of-fold AUC the cascade was allowed to lose against the encoder model alone.</summary>
     public double AucBudget { get; init; }
 

@@ -12,6 +12,9 @@ public sealed record CascadeOptions
     /// <summary>Folds of the training split whose out-of-fold probabilities choose the band.</summary>
     public int Folds { get; init; } = 5;
 
+    /// <summary>Whether routed comments run through the encoder with int8 weights (see <see cref="CascadeBand.QuantizedEncoder"/>).</summary>
+    public bool QuantizedEncoder { get; init; } = true;
+
     /// <summary>Band edges are searched at multiples of 1/Steps of the training comments.</summary>
     public int Steps { get; init; } = 100;
 }

@@ -3,7 +3,8 @@ namespace ToxicFunctions.Training;
 /// <summary>
 /// The scoring strategy of a cascade directory (<see cref="CascadeBand"/>): the fast model's graph runs on every
 /// comment, the encoder model's graph only on the comments whose fast probability lies in the band (each comment alone,
-/// see <see cref="OnnxModelRunner.PerComment"/>: the cheaper encoder pass); both read the same featurized comments
+/// see <see cref="OnnxModelRunner.PerComment"/>, int8 weights with <see cref="CascadeBand.QuantizedEncoder"/>: the cheaper
+/// encoder pass); both read the same featurized comments
 /// (featurized once). Thread-safe; owns both runners.
 /// </summary>
 public sealed class CascadeScorer : IDisposable

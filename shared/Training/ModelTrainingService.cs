@@ -133,7 +133,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
             });
         }
 
-        return CascadeBand.Choose(fastOutOfFold, encoderOutOfFold, trainLabels, cascade.AucBudget, cascade.Steps) with { Folds = cascade.Folds };
+        return CascadeBand.Choose(fastOutOfFold, encoderOutOfFold, trainLabels, cascade.AucBudget, cascade.Steps) with { Folds = cascade.Folds, QuantizedEncoder = cascade.QuantizedEncoder };
     }
 
     private static (double[] Probabilities, byte[] Labels) Score(

@@ -60,10 +60,11 @@ public sealed class ToxicScorer : IDisposable
                     throw new InvalidDataException($"{directory}: {band.File} is not the fast model its metadata describes (SHA-256 differs).");
                 }
 
-                // The routed comments run through the encoder model's graph one by one (the cheaper pass); the batched
-                // runner stays for scoring without the cascade.
+                // The routed comments run through the encoder model's graph one by one, with int8 weights unless the
+                // metadata says otherwise (the cheaper pass); the batched float runner stays for scoring without the cascade.
                 fastRunner = new OnnxModelRunner(fast);
-                return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), runner, new CascadeScorer(band, fastRunner, OnnxModelRunner.PerComment(model)));
+                var encoder = OnnxModelRunner.PerComment(band.QuantizedEncoder ? EncoderQuantizer.Quantize(model) : model);
+                return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), runner, new CascadeScorer(band, fastRunner, encoder));
             }
             catch
             {

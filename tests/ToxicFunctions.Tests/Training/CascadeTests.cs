@@ -34,6 +34,7 @@ public sealed class CascadeTests : IDisposable
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(directory, ModelArtifact.FastModelFile)))),
             band.FastModelSha256);
         Assert.Equal(3, band.Folds);
+        Assert.True(band.QuantizedEncoder);
         Assert.Equal(new CascadeOptions().AucBudget, band.AucBudget);
         Assert.True(band.EncoderAuc - band.CascadeAuc <= band.AucBudget);
         Assert.Equal(band, (await ModelArtifact.ReadMetadataAsync(directory)).Cascade);
@@ -50,8 +51,9 @@ public sealed class CascadeTests : IDisposable
             fast = scorer.ScoreCascade(texts).Fast;
         }
 
+        // First with the float encoder graph: routed comments get exactly the encoder model's probability.
         var ordered = fast.Order().ToArray();
-        await RewriteBandAsync(directory, ordered[ordered.Length / 4], ordered[ordered.Length * 3 / 4]);
+        await RewriteBandAsync(directory, ordered[ordered.Length / 4], ordered[ordered.Length * 3 / 4], quantized: false);
         using var cascade = await ToxicScorer.LoadAsync(directory, WordPieceTokenizer.DistilBertBaseUncased);
         var strategy = Assert.IsType<CascadeScorer>(cascade.Cascade);
         var scores = cascade.ScoreCascade(texts);
@@ -81,6 +83,17 @@ public sealed class CascadeTests : IDisposable
         // Score and ScoreTexts serve the cascade.
         Assert.Equal(scores.Probabilities, cascade.Score(texts));
         Assert.Equal(scores.Probabilities, cascade.ScoreTexts(texts).Select(s => s.Probability).ToArray());
+
+        // The int8 encoder pass (the default): the same routing and settled probabilities, routed ones close to the float graph's.
+        await RewriteBandAsync(directory, ordered[ordered.Length / 4], ordered[ordered.Length * 3 / 4], quantized: true);
+        using var quantized = await ToxicScorer.LoadAsync(directory, WordPieceTokenizer.DistilBertBaseUncased);
+        var cheap = quantized.ScoreCascade(texts);
+        Assert.Equal(scores.Routed, cheap.Routed);
+        Assert.Equal(scores.Fast, cheap.Fast);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(scores.Probabilities[i], cheap.Probabilities[i], scores.Routed[i] ? 0.1f : 0f);
+        }
     }
 
     [Fact]
@@ -230,12 +243,13 @@ public sealed class CascadeTests : IDisposable
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private static async Task RewriteBandAsync(string directory, double low, double high)
+    private static async Task RewriteBandAsync(string directory, double low, double high, bool quantized)
     {
         var path = Path.Combine(directory, ModelArtifact.MetadataFile);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
         json["cascade"]!["low"] = low;
         json["cascade"]!["high"] = high;
+        json["cascade"]!["quantizedEncoder"] = quantized;
         await File.WriteAllTextAsync(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }
