@@ -7,8 +7,9 @@ namespace ToxicFunctions.Pipeline;
 /// Trains a model on a stored snapshot and tracks it as a run: the snapshot's rows (with their staged token ids and the
 /// encoder features kept per comment, see <see cref="CommentEncodingStore"/>) go to
 /// <see cref="ModelTrainingService"/>, which holds out the same seeded stratified split the snapshot records as its test
-/// part; the model directory (model.onnx, metadata.json, roc.png, pr.png) is uploaded to
-/// <c>models/NAME/runs/RUN/</c>. A failure marks the run failed.
+/// part; the model directory (a cascade: model.onnx, fast.onnx, metadata.json, roc.png, pr.png, see
+/// <see cref="CascadeBand"/>) is uploaded to <c>models/NAME/runs/RUN/</c>, the metadata after the graphs it names. A
+/// failure marks the run failed.
 /// </summary>
 public sealed class PipelineTrainer(
     SnapshotExtractor snapshots,
@@ -28,6 +29,9 @@ public sealed class PipelineTrainer(
             Seed = manifest.Split.Seed,
             HoldoutFraction = manifest.Split.TestFraction,
             Trainer = trainer ?? new TrainerOptions(),
+
+            // The served model is the cascade: the fast model settles the confident majority, the encoder model the rest.
+            Cascade = new CascadeOptions(),
         };
         var settings = options.Value;
         await tracker.StartRunAsync(
@@ -43,6 +47,7 @@ public sealed class PipelineTrainer(
                     ["trainer"] = request.Trainer,
                     ["features"] = request.Features,
                     ["threshold"] = ModelMetadata.DefaultThreshold,
+                    ["cascade"] = request.Cascade,
                 },
                 new SortedDictionary<string, string>(StringComparer.Ordinal)
                 {
@@ -69,7 +74,7 @@ public sealed class PipelineTrainer(
 
             var metadata = await training.TrainAsync(examples, request, directory, cancellationToken);
             var prefix = SnapshotKeys.Model(settings.ModelName, runId);
-            foreach (var file in new[] { ModelArtifact.ModelFile, ModelArtifact.MetadataFile, ModelArtifact.RocFile, ModelArtifact.PrecisionRecallFile })
+            foreach (var file in ModelArtifact.ScoringFiles(metadata).Reverse().Concat([ModelArtifact.RocFile, ModelArtifact.PrecisionRecallFile]))
             {
                 var contentType = Path.GetExtension(file) switch { ".png" => "image/png", ".json" => "application/json", _ => "application/octet-stream" };
                 await store.PutFileAsync(prefix + file, Path.Combine(directory, file), contentType, cancellationToken);

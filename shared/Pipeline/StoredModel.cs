@@ -7,7 +7,7 @@ namespace ToxicFunctions.Pipeline;
 internal static class StoredModel
 {
     /// <summary>
-    /// Downloads the scoring files (model.onnx, metadata.json) of the model directory under <paramref name="prefix"/> into
+    /// Downloads the scoring files (metadata.json, model.onnx and a cascade's fast.onnx) of the model directory under <paramref name="prefix"/> into
     /// a temporary folder, loads them (ONNX Runtime keeps the graph in memory) and removes the folder.
     /// </summary>
     /// <exception cref="FileNotFoundException">A file of the model directory is missing from the store.</exception>
@@ -18,7 +18,10 @@ internal static class StoredModel
         Directory.CreateDirectory(directory);
         try
         {
-            foreach (var file in new[] { ModelArtifact.ModelFile, ModelArtifact.MetadataFile })
+            // The metadata names the graphs: model.onnx, and a cascade's fast model too.
+            await store.GetFileAsync(prefix + ModelArtifact.MetadataFile, Path.Combine(directory, ModelArtifact.MetadataFile), cancellationToken);
+            var files = await ModelArtifact.ScoringFilesAsync(directory, cancellationToken);
+            foreach (var file in files.Where(f => f != ModelArtifact.MetadataFile))
             {
                 await store.GetFileAsync(prefix + file, Path.Combine(directory, file), cancellationToken);
             }

@@ -12,6 +12,9 @@ public static class ModelArtifact
     /// <summary>The ONNX graph file.</summary>
     public const string ModelFile = "model.onnx";
 
+    /// <summary>The fast model's graph of a cascade (see <see cref="CascadeBand"/>).</summary>
+    public const string FastModelFile = "fast.onnx";
+
     /// <summary>The metadata file.</summary>
     public const string MetadataFile = "metadata.json";
 
@@ -39,6 +42,42 @@ public static class ModelArtifact
         await File.WriteAllBytesAsync(Path.Combine(directory, PrecisionRecallFile), precisionRecallPng, cancellationToken);
         await File.WriteAllBytesAsync(
             Path.Combine(directory, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata, JsonOptions), cancellationToken);
+    }
+
+    /// <summary>The files scoring reads: the metadata, the graph and, in a cascade, the fast model's graph.</summary>
+    public static IReadOnlyList<string> ScoringFiles(ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.Cascade is { } cascade ? [MetadataFile, metadata.Onnx.File, cascade.File] : [MetadataFile, metadata.Onnx.File];
+    }
+
+    /// <summary>
+    /// The files scoring reads, from the <c>metadata.json</c> alone in <paramref name="directory"/> (before the graphs are
+    /// there): unreadable metadata gives the single-graph files, for <see cref="ReadMetadataAsync"/> to reject.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ScoringFilesAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var stream = File.OpenRead(Path.Combine(directory, MetadataFile));
+            var metadata = await JsonSerializer.DeserializeAsync<ModelMetadata>(stream, JsonOptions, cancellationToken);
+            if (metadata is not null)
+            {
+                return ScoringFiles(metadata);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return [MetadataFile, ModelFile];
+    }
+
+    /// <summary>Writes a cascade's fast model into <paramref name="directory"/>, before <see cref="WriteAsync"/> writes the metadata naming it.</summary>
+    public static async Task WriteFastModelAsync(string directory, byte[] fastModel, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(directory);
+        await File.WriteAllBytesAsync(Path.Combine(directory, FastModelFile), fastModel, cancellationToken);
     }
 
     /// <summary>Reads and checks <c>metadata.json</c> of the artifact in <paramref name="directory"/>.</summary>
@@ -71,6 +110,11 @@ public static class ModelArtifact
         if (!File.Exists(Path.Combine(directory, metadata.Onnx.File)))
         {
             throw new InvalidDataException($"{directory}: the model file {metadata.Onnx.File} is missing.");
+        }
+
+        if (metadata.Cascade is { } cascade && (!metadata.Features.UsesEncoder || !File.Exists(Path.Combine(directory, cascade.File))))
+        {
+            throw new InvalidDataException($"{directory}: the cascade's fast model {cascade.File} is missing, or the model has no encoder view.");
         }
 
         return metadata;

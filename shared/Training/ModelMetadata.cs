@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ToxicFunctions.Training;
 
 /// <summary>The artifact's <c>metadata.json</c>: what scoring needs besides the graph, and how the model came to be.</summary>
@@ -53,6 +55,14 @@ public sealed record ModelMetadata
 
     /// <summary>Which metrics the curve images show ("holdout" when there is one).</summary>
     public required string CurvesOf { get; init; }
+
+    /// <summary>
+    /// When set, the directory is a cascade: the fast model of this section settles the comments outside its band and
+    /// only those inside reach the graph of <see cref="Onnx"/> (the encoder model). Absent from single-graph artifacts,
+    /// which code without cascades also scores the encoder model alone of a cascade directory with.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CascadeBand? Cascade { get; init; }
 
     /// <summary>The artifact's files.</summary>
     public sealed record OnnxDescription

@@ -44,22 +44,38 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
             ? StratifiedSplit.Holdout(labels, request.HoldoutFraction, request.Seed, examples.Select(e => e.Text).ToArray())
             : (Enumerable.Range(0, labels.Length).ToArray(), []);
         var table = StaticEmbeddingTable.MiniLm;
-        var model = new ToxicTrainer(featurizer, table).Train(
-            train.Select(i => features[i]).ToArray(), train.Select(i => labels[i]).ToArray(), request.Trainer);
+        var trainer = new ToxicTrainer(featurizer, table);
+        var (model, fast) = trainer.TrainPair(train.Select(i => features[i]).ToArray(), train.Select(i => labels[i]).ToArray(), request.Trainer);
         cancellationToken.ThrowIfCancellationRequested();
+        var band = request.Cascade is { } cascade && request.Features.UsesEncoder
+            ? ChooseBand(trainer, features, labels, train, examples, request, cascade, cancellationToken)
+            : null;
 
         const double threshold = ModelMetadata.DefaultThreshold;
         var metrics = new SortedDictionary<string, ClassificationMetrics>(StringComparer.Ordinal);
-        var (trainProbabilities, trainLabels) = Score(model, table, features, labels, train);
+        var (trainProbabilities, trainLabels) = Score(model, fast, band, table, features, labels, train);
         metrics["training"] = ClassificationMetrics.Compute(trainProbabilities, trainLabels, threshold);
         var (curveProbabilities, curveLabels) = (trainProbabilities, trainLabels);
         if (holdout.Length > 0)
         {
-            (curveProbabilities, curveLabels) = Score(model, table, features, labels, holdout);
+            (curveProbabilities, curveLabels) = Score(model, fast, band, table, features, labels, holdout);
             metrics["holdout"] = ClassificationMetrics.Compute(curveProbabilities, curveLabels, threshold);
+            if (band is not null)
+            {
+                // The cascade's parts alone, for comparison: "holdout" is what the directory serves.
+                metrics["holdout-encoder"] = ClassificationMetrics.Compute(Score(model, model, null, table, features, labels, holdout).Probabilities, curveLabels, threshold);
+                metrics["holdout-fast"] = ClassificationMetrics.Compute(Score(fast, fast, null, table, features, labels, holdout).Probabilities, curveLabels, threshold);
+            }
         }
 
         var onnx = OnnxGraphBuilder.Build(model, table);
+        if (band is not null)
+        {
+            var fastOnnx = OnnxGraphBuilder.Build(fast, table);
+            band = band with { FastModelSha256 = Convert.ToHexStringLower(SHA256.HashData(fastOnnx)) };
+            await ModelArtifact.WriteFastModelAsync(outputDirectory, fastOnnx, cancellationToken);
+        }
+
         var metadata = new ModelMetadata
         {
             Threshold = threshold,
@@ -74,6 +90,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
             ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
             Metrics = metrics,
             CurvesOf = holdout.Length > 0 ? "holdout" : "training",
+            Cascade = band,
         };
         await ModelArtifact.WriteAsync(
             outputDirectory,
@@ -85,11 +102,49 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
         return metadata;
     }
 
+    /// <summary>
+    /// The cascade's band, chosen on the training rows only: the fast and the encoder model are fitted on all folds but
+    /// one and score that one, and <see cref="CascadeBand.Choose"/> picks the band from these out-of-fold probabilities.
+    /// </summary>
+    private static CascadeBand ChooseBand(
+        ToxicTrainer trainer,
+        CommentFeatures[] features,
+        byte[] labels,
+        int[] train,
+        IReadOnlyList<TrainingExample> examples,
+        TrainingRequest request,
+        CascadeOptions cascade,
+        CancellationToken cancellationToken)
+    {
+        var trainLabels = train.Select(i => labels[i]).ToArray();
+        var fold = StratifiedSplit.Folds(trainLabels, cascade.Folds, request.Seed, train.Select(i => examples[i].Text).ToArray());
+        var fastOutOfFold = new double[train.Length];
+        var encoderOutOfFold = new double[train.Length];
+        for (var f = 0; f < cascade.Folds; f++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var fit = Enumerable.Range(0, train.Length).Where(k => fold[k] != f).ToArray();
+            var scored = Enumerable.Range(0, train.Length).Where(k => fold[k] == f).ToArray();
+            var (encoder, fast) = trainer.TrainPair(fit.Select(k => features[train[k]]).ToArray(), fit.Select(k => trainLabels[k]).ToArray(), request.Trainer);
+            Parallel.ForEach(scored, k =>
+            {
+                fastOutOfFold[k] = fast.Probability(features[train[k]], trainer.Table);
+                encoderOutOfFold[k] = encoder.Probability(features[train[k]], trainer.Table);
+            });
+        }
+
+        return CascadeBand.Choose(fastOutOfFold, encoderOutOfFold, trainLabels, cascade.AucBudget, cascade.Steps) with { Folds = cascade.Folds, QuantizedEncoder = cascade.QuantizedEncoder };
+    }
+
     private static (double[] Probabilities, byte[] Labels) Score(
-        ToxicModel model, StaticEmbeddingTable table, CommentFeatures[] features, byte[] labels, int[] rows)
+        ToxicModel model, ToxicModel fast, CascadeBand? band, StaticEmbeddingTable table, CommentFeatures[] features, byte[] labels, int[] rows)
     {
         var probabilities = new double[rows.Length];
-        Parallel.For(0, rows.Length, k => probabilities[k] = model.Probability(features[rows[k]], table));
+        Parallel.For(0, rows.Length, k =>
+        {
+            var fastProbability = band is null ? 0 : fast.Probability(features[rows[k]], table);
+            probabilities[k] = band is null || band.Routes(fastProbability) ? model.Probability(features[rows[k]], table) : fastProbability;
+        });
         return (probabilities, rows.Select(i => labels[i]).ToArray());
     }
 }

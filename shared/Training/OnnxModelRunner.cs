@@ -24,10 +24,17 @@ public sealed class OnnxModelRunner : IDisposable
 
     private readonly InferenceSession _session;
     private readonly int? _encoderMaxTokens;
+    private readonly bool _perComment;
 
     /// <summary>Loads a serialized model.</summary>
     public OnnxModelRunner(byte[] model)
+        : this(model, perComment: false)
     {
+    }
+
+    private OnnxModelRunner(byte[] model, bool perComment)
+    {
+        _perComment = perComment;
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
 
         // ORT's intra-op threads spin between runs by default, taking the processors from everything else in the
@@ -50,10 +57,24 @@ public sealed class OnnxModelRunner : IDisposable
     {
     }
 
+    /// <summary>
+    /// Loads a serialized model that runs each comment alone (no padding), comments in parallel on one thread each, as
+    /// <see cref="CommentEncoder"/> encodes them: for a graph with the encoder view this is the cheaper pass (the
+    /// batched one pads every comment to the batch's longest and splits each run's matrix products over the cores).
+    /// </summary>
+    public static OnnxModelRunner PerComment(byte[] model) => new(model, perComment: true);
+
     /// <summary>The probability of each comment, in order.</summary>
     public float[] Run(IReadOnlyList<CommentFeatures> input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (_perComment)
+        {
+            var all = input.ToArray();
+            var result = new float[all.Length];
+            Parallel.For(0, all.Length, i => RunBatch(all, i, i + 1, result));
+            return result;
+        }
 
         // Every input of a sub-batch is padded to its widest row, so rows are sorted by width (n-gram entries, which
         // grow with the comment's length) and a sub-batch ends before its padding would exceed PaddingSlack of what its

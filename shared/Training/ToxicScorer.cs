@@ -13,12 +13,14 @@ public sealed class ToxicScorer : IDisposable
     private readonly CommentFeaturizer? _featurizer;
     private readonly OnnxModelRunner? _runner;
     private readonly HuggingFaceExportScorer? _export;
+    private readonly CascadeScorer? _cascade;
 
-    private ToxicScorer(ModelMetadata metadata, CommentFeaturizer featurizer, OnnxModelRunner runner)
+    private ToxicScorer(ModelMetadata metadata, CommentFeaturizer featurizer, OnnxModelRunner runner, CascadeScorer? cascade = null)
     {
         Metadata = metadata;
         _featurizer = featurizer;
         _runner = runner;
+        _cascade = cascade;
     }
 
     private ToxicScorer(HuggingFaceExportScorer export)
@@ -35,10 +37,13 @@ public sealed class ToxicScorer : IDisposable
     /// <summary>Probabilities at or above this are labelled toxic.</summary>
     public double Threshold => Export?.Threshold ?? Metadata!.Threshold;
 
+    /// <summary>The cascade strategy of a cascade directory (<see cref="ModelMetadata.Cascade"/>), or null for a single graph.</summary>
+    public CascadeScorer? Cascade => _cascade;
+
     /// <summary>
-    /// Loads the artifact in <paramref name="directory"/>, or the HuggingFace export there: no metadata.json, an ONNX
-    /// graph (model.onnx or the only *.onnx) and vocab.txt; that export is tokenized with its own vocab.txt, not
-    /// <paramref name="tokenizer"/> (see <see cref="HuggingFaceExportDescription"/>).
+    /// Loads the artifact in <paramref name="directory"/> (a single graph or a cascade), or the HuggingFace export
+    /// there: no metadata.json, an ONNX graph (model.onnx or the only *.onnx) and vocab.txt; that export is tokenized
+    /// with its own vocab.txt, not <paramref name="tokenizer"/> (see <see cref="HuggingFaceExportDescription"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">The directory holds no artifact or export this code can score with; the message says why.</exception>
     public static async Task<ToxicScorer> LoadAsync(string directory, WordPieceTokenizer tokenizer, CancellationToken cancellationToken = default)
@@ -63,12 +68,50 @@ public sealed class ToxicScorer : IDisposable
             throw new InvalidDataException($"{directory}: {metadata.Onnx.File} is not the model its metadata describes (SHA-256 differs).");
         }
 
-        return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), new OnnxModelRunner(model));
+        var runner = new OnnxModelRunner(model);
+        if (metadata.Cascade is { } band)
+        {
+            OnnxModelRunner? fastRunner = null;
+            try
+            {
+                var fast = await File.ReadAllBytesAsync(Path.Combine(directory, band.File), cancellationToken);
+                if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(fast)), band.FastModelSha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"{directory}: {band.File} is not the fast model its metadata describes (SHA-256 differs).");
+                }
+
+                // The routed comments run through the encoder model's graph one by one, with int8 weights unless the
+                // metadata says otherwise (the cheaper pass); the batched float runner stays for scoring without the cascade.
+                fastRunner = new OnnxModelRunner(fast);
+                var encoder = OnnxModelRunner.PerComment(band.QuantizedEncoder ? EncoderQuantizer.Quantize(model) : model);
+                return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), runner, new CascadeScorer(band, fastRunner, encoder));
+            }
+            catch
+            {
+                fastRunner?.Dispose();
+                runner.Dispose();
+                throw;
+            }
+        }
+
+        return new ToxicScorer(metadata, new CommentFeaturizer(metadata.Features, tokenizer), runner);
     }
 
-    /// <summary>The probability that each comment is toxic, in order.</summary>
+    /// <summary>The probability that each comment is toxic, in order (the cascade's in a cascade directory).</summary>
     public float[] Score(IReadOnlyList<string> texts) =>
-        _export is not null ? [.. _export.ScoreTexts(texts).Select(s => s.Probability)] : _runner!.Run(_featurizer!.FeaturizeAll(texts));
+        _export is not null ? [.. _export.ScoreTexts(texts).Select(s => s.Probability)] : Run(_featurizer!.FeaturizeAll(texts));
+
+    /// <summary>
+    /// The probability of each comment by the graph of <see cref="ModelMetadata.Onnx"/> alone: in a cascade directory
+    /// the encoder model for every comment (what the cascade saves), else the same as <see cref="Score"/>.
+    /// </summary>
+    public float[] ScoreWithoutCascade(IReadOnlyList<string> texts) =>
+        _export is not null ? Score(texts) : _runner!.Run(_featurizer!.FeaturizeAll(texts));
+
+    /// <summary>The cascade's probabilities with the fast model's and the routing of each comment.</summary>
+    /// <exception cref="InvalidOperationException">The model is not a cascade.</exception>
+    public CascadeScores ScoreCascade(IReadOnlyList<string> texts) =>
+        (_cascade ?? throw new InvalidOperationException("The model is not a cascade.")).RunDetailed(_featurizer!.FeaturizeAll(texts));
 
     /// <summary>The probability, token count and truncation of each comment, in order.</summary>
     public ScoredText[] ScoreTexts(IReadOnlyList<string> texts)
@@ -79,7 +122,7 @@ public sealed class ToxicScorer : IDisposable
         }
 
         var features = _featurizer!.FeaturizeAll(texts);
-        var probabilities = _runner!.Run(features);
+        var probabilities = Run(features);
         var scored = new ScoredText[features.Length];
         for (var i = 0; i < scored.Length; i++)
         {
@@ -92,7 +135,10 @@ public sealed class ToxicScorer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _cascade?.Dispose();
         _runner?.Dispose();
         _export?.Dispose();
     }
+
+    private float[] Run(CommentFeatures[] features) => _cascade is { } cascade ? cascade.Run(features) : _runner!.Run(features);
 }

@@ -7,8 +7,19 @@ namespace ToxicFunctions.Training;
 /// </summary>
 public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTable table)
 {
+    /// <summary>The frozen embedding table the models read.</summary>
+    public StaticEmbeddingTable Table => table;
+
     /// <summary>Trains on <paramref name="features"/> (from <see cref="CommentFeaturizer"/>) and their 0/1 labels.</summary>
     public ToxicModel Train(IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, TrainerOptions options)
+        => TrainPair(features, labels, options).Full;
+
+    /// <summary>
+    /// Trains the model (<see cref="Train"/>) and, from the same view fits, the fast model: the same lexical and
+    /// embedding views without the encoder view, its bias the sum of theirs (equal to training with
+    /// <see cref="FeatureSettings.EncoderLayers"/> 0 on the same comments). Without an encoder view both are the same model.
+    /// </summary>
+    public (ToxicModel Full, ToxicModel Fast) TrainPair(IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -27,7 +38,8 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
         var (lexical, lexicalBias) = TrainLexical(features, labels, rowWeights, options);
         var (embedding, embeddingBias) = TrainEmbedding(features, labels, rowWeights, options);
         var (encoder, encoderBias) = featurizer.Settings.UsesEncoder ? TrainEncoder(features, labels, rowWeights, options) : (null, 0.0);
-        return new ToxicModel(featurizer.Settings, lexical, embedding, encoder, (float)(lexicalBias + embeddingBias + encoderBias));
+        var full = new ToxicModel(featurizer.Settings, lexical, embedding, encoder, (float)(lexicalBias + embeddingBias + encoderBias));
+        return (full, encoder is null ? full : full with { Encoder = null, Bias = (float)(lexicalBias + embeddingBias) });
     }
 
     private (LexicalView View, double Bias) TrainLexical(

@@ -14,4 +14,7 @@ public sealed record TrainingRequest
 
     /// <summary>Trainer hyper-parameters.</summary>
     public TrainerOptions Trainer { get; init; } = new();
+
+    /// <summary>When set and the model has an encoder view, the directory is a cascade of the fast and the encoder model.</summary>
+    public CascadeOptions? Cascade { get; init; }
 }

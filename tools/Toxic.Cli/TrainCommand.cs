@@ -6,8 +6,8 @@ using ToxicFunctions.Training;
 namespace ToxicFunctions.Cli;
 
 /// <summary>
-/// <c>toxic train --data FILE.csv --out DIR [--seed N] [--holdout F] [--encoder-layers L]</c>: a model directory from a
-/// comments CSV.
+/// <c>toxic train --data FILE.csv --out DIR [--seed N] [--holdout F] [--encoder-layers L] [--cascade]</c>: a model
+/// directory from a comments CSV.
 /// </summary>
 internal static class TrainCommand
 {
@@ -25,9 +25,13 @@ internal static class TrainCommand
             Description = $"transformer layers of the frozen encoder view (default 0: the fast model; {new FeatureSettings().EncoderLayers}: the pipeline's model, slower from a raw CSV)",
             DefaultValueFactory = _ => 0,
         };
+        var cascade = new Option<bool>("--cascade")
+        {
+            Description = "with an encoder view: also write the fast model (fast.onnx) and the band of its probabilities routed to the encoder model, as the pipeline serves it",
+        };
         var command = new Command("train", "Train the toxic-comment model on a CSV and write a model directory (model.onnx, metadata.json, roc.png, pr.png).")
         {
-            data, output, seed, holdout, encoderLayers,
+            data, output, seed, holdout, encoderLayers, cascade,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,6 +40,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 HoldoutFraction = parse.GetValue(holdout),
                 Features = new FeatureSettings { EncoderLayers = parse.GetValue(encoderLayers) },
+                Cascade = parse.GetValue(cascade) ? new CascadeOptions() : null,
             };
             return await RunAsync(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, request, Console.Out, Console.Error, cancellationToken);
         });
@@ -54,6 +59,12 @@ internal static class TrainCommand
         if (request.Features.EncoderLayers is < 0 or > EncoderGraph.MaxLayers)
         {
             await errors.WriteLineAsync($"--encoder-layers must be between 0 and {EncoderGraph.MaxLayers}.");
+            return 2;
+        }
+
+        if (request.Cascade is not null && !request.Features.UsesEncoder)
+        {
+            await errors.WriteLineAsync("--cascade needs an encoder view (--encoder-layers 1 or more).");
             return 2;
         }
 
@@ -87,6 +98,13 @@ internal static class TrainCommand
         {
             await output.WriteLineAsync(
                 $"{name}: auc={m.Auc:F4} f1={m.F1:F4} precision={m.Precision:F4} recall={m.Recall:F4} accuracy={m.Accuracy:F4} (threshold {m.Threshold}, {m.Count} comments)");
+        }
+
+        if (metadata.Cascade is { } band)
+        {
+            await output.WriteLineAsync(
+                $"cascade: fast probabilities in [{band.Low:G6}, {band.High:G6}] go to the encoder model ({band.RoutedFraction:P1} of the training comments out of fold); "
+                    + $"out-of-fold auc fast={band.FastAuc:F4} encoder={band.EncoderAuc:F4} cascade={band.CascadeAuc:F4} (budget {band.AucBudget})");
         }
 
         return 0;

@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using ToxicFunctions.Orchestrations;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Tests.Infrastructure;
+using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
@@ -88,11 +89,17 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
         Assert.Contains(SnapshotKeys.Data(result.Snapshot), keys);
         Assert.Contains(SnapshotKeys.Manifest(result.Snapshot), keys);
         var model = SnapshotKeys.Model("toxic-comments", result.RunId);
-        foreach (var file in new[] { "model.onnx", "metadata.json", "roc.png", "pr.png" })
+        foreach (var file in new[] { "model.onnx", "fast.onnx", "metadata.json", "roc.png", "pr.png" })
         {
             Assert.Contains(model + file, keys);
         }
 
         Assert.Equal($"s3://{harness.Bucket}/{model}", champion.ArtifactUri);
+
+        // The champion served is the cascade: the fast model and the encoder model with the band chosen on the training split.
+        using var served = await StoredModel.LoadScorerAsync(
+            harness.Get<IArtifactStore>(), model, ToxicFunctions.Tokenization.WordPieceTokenizer.DistilBertBaseUncased, CancellationToken.None);
+        var cascade = Assert.IsType<CascadeScorer>(served.Cascade);
+        Assert.True(cascade.Band.EncoderAuc - cascade.Band.CascadeAuc <= cascade.Band.AucBudget);
     }
 }

@@ -15,8 +15,9 @@ public sealed class TrainCliTests : IDisposable
 
     [Theory]
     [InlineData(null)] // the default: the fast model
-    [InlineData(4)] // the pipeline's model, with the encoder view
-    public async Task Train_then_score_then_evaluate_round_trip(int? encoderLayers)
+    [InlineData(4)] // the model with the encoder view
+    [InlineData(4, true)] // the pipeline's model: the cascade of the fast and the encoder model
+    public async Task Train_then_score_then_evaluate_round_trip(int? encoderLayers, bool cascade = false)
     {
         var examples = SyntheticComments.Generate(700, seed: 4);
         var trainCsv = Path.Combine(_work.FullName, "train.csv");
@@ -26,7 +27,7 @@ public sealed class TrainCliTests : IDisposable
         var model = Path.Combine(_work.FullName, "model");
 
         string[] layers = encoderLayers is { } l ? ["--encoder-layers", $"{l}"] : [];
-        var train = await RunAsync("", ["train", "--data", trainCsv, "--out", model, "--seed", "3", .. layers]);
+        var train = await RunAsync("", ["train", "--data", trainCsv, "--out", model, "--seed", "3", .. layers, .. (cascade ? new[] { "--cascade" } : [])]);
         Assert.True(train.ExitCode == 0, train.Errors);
         using (var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(model, "metadata.json"))))
         {
@@ -35,6 +36,8 @@ public sealed class TrainCliTests : IDisposable
 
         Assert.Contains("trained on 500 comments", train.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(model, "model.onnx")));
+        Assert.Equal(cascade, File.Exists(Path.Combine(model, "fast.onnx")));
+        Assert.Equal(cascade, train.Output.Contains("cascade: fast probabilities in", StringComparison.Ordinal));
 
         var texts = examples.Skip(500).Take(20).Select(e => e.Text).ToArray();
         var score = await RunAsync(string.Concat(texts.Select(t => JsonSerializer.Serialize(new { text = t }) + "\n")), "score", "--model", model);
@@ -59,9 +62,18 @@ public sealed class TrainCliTests : IDisposable
         Assert.True(evaluate.ExitCode == 0, evaluate.Errors);
         var figures = evaluate.Output.Trim().Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
         Assert.Equal("200", figures["comments"]);
-        foreach (var key in new[] { "auc", "f1", "precision", "recall", "accuracy" })
+        foreach (var key in new[] { "auc", "f1", "precision", "recall", "accuracy" }.Concat(cascade ? ["encoder_auc", "encoder_f1", "fast_auc"] : []))
         {
             Assert.InRange(double.Parse(figures[key], System.Globalization.CultureInfo.InvariantCulture), 0.5, 1.0);
+        }
+
+        // The in-process rate; for the cascade also the encoder model's alone, the share routed and the speed-up.
+        Assert.True(double.Parse(figures["comments_per_s"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal(cascade, figures.ContainsKey("speedup"));
+        if (cascade)
+        {
+            Assert.InRange(double.Parse(figures["routed_share"], System.Globalization.CultureInfo.InvariantCulture), 0, 1);
+            Assert.True(double.Parse(figures["encoder_comments_per_s"], System.Globalization.CultureInfo.InvariantCulture) > 0);
         }
     }
 
