@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ToxicFunctions.Csv;
 using ToxicFunctions.Tokenization;
@@ -53,8 +51,8 @@ public static class TrainBenchmark
             return 2;
         }
 
-        var repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-        var toxic = Path.Combine(repo, "tools", "Toxic.Cli", "bin", "Release", "net10.0", "toxic.dll");
+        var repo = BenchProcess.Repository;
+        var toxic = BenchProcess.Toxic;
         var script = Path.Combine(repo, "bench", "sklearn_train.py");
         var (records, _) = await CommentCsvReader.ReadFileAsync(sample);
         var labels = records.Select(r => (byte)r.Label).ToArray();
@@ -65,8 +63,8 @@ public static class TrainBenchmark
         {
             var trainCsv = Path.Combine(work.FullName, "train.csv");
             var testCsv = Path.Combine(work.FullName, "test.csv");
-            await WriteCsvAsync(trainCsv, train.Select(i => records[i]));
-            await WriteCsvAsync(testCsv, holdout.Select(i => records[i]));
+            await BenchProcess.WriteCsvAsync(trainCsv, train.Select(i => records[i]));
+            await BenchProcess.WriteCsvAsync(testCsv, holdout.Select(i => records[i]));
             Console.WriteLine($"split: {train.Length} training / {holdout.Length} hold-out comments (stratified, seed {Seed}) of {sample}");
 
             // Two models: toxic train's default (no encoder view) and the pipeline's (with it).
@@ -76,12 +74,12 @@ public static class TrainBenchmark
             JsonElement sklearn = default;
             for (var round = 0; round < rounds; round++)
             {
-                var (sklearnOutput, _) = await RunProcessAsync("/usr/bin/python3", script, trainCsv, testCsv);
+                var (sklearnOutput, _) = await BenchProcess.RunAsync("/usr/bin/python3", script, trainCsv, testCsv);
                 sklearn = JsonDocument.Parse(sklearnOutput).RootElement.Clone();
                 theirs.Add(sklearn.GetProperty("seconds").GetDouble());
                 foreach (var layers in variants)
                 {
-                    var (_, seconds) = await RunProcessAsync(
+                    var (_, seconds) = await BenchProcess.RunAsync(
                         "dotnet", [toxic, "train", "--data", trainCsv, "--out", ModelDirectory(work, layers), "--seed", $"{Seed}", "--encoder-layers", $"{layers}", .. (layers > 0 ? CascadeFlag : [])]);
                     ours[layers].Add(seconds);
                     Console.WriteLine($"round {round + 1}: toxic train --encoder-layers {layers} {seconds:F2} s");
@@ -97,7 +95,7 @@ public static class TrainBenchmark
             var lines = new List<string>();
             foreach (var layers in variants)
             {
-                var (evaluation, _) = await RunProcessAsync("dotnet", toxic, "evaluate", "--model", ModelDirectory(work, layers), "--data", testCsv);
+                var (evaluation, _) = await BenchProcess.RunAsync("dotnet", toxic, "evaluate", "--model", ModelDirectory(work, layers), "--data", testCsv);
                 Console.WriteLine($"toxic evaluate --encoder-layers {layers} (hold-out): {evaluation.Trim()}");
                 var figures = evaluation.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)
                     .Select(p => p.Split('=')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
@@ -161,39 +159,6 @@ public static class TrainBenchmark
 
         Console.WriteLine($"cv encoder_layers={encoderLayers} {Folds}-fold: auc={aucs.Average():F4} (min {aucs.Min():F4}, max {aucs.Max():F4}) f1={f1s.Average():F4}");
         return (aucs.Average(), f1s.Average());
-    }
-
-    private static async Task<(string Output, double Seconds)> RunProcessAsync(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var seconds = stopwatch.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
-        }
-
-        return (await output, seconds);
-    }
-
-    private static async Task WriteCsvAsync(string path, IEnumerable<CommentRecord> records)
-    {
-        var builder = new StringBuilder("comment_text,labels\n");
-        foreach (var record in records)
-        {
-            builder.Append('"').Append(record.Text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(record.Label).Append('\n');
-        }
-
-        await File.WriteAllTextAsync(path, builder.ToString(), new UTF8Encoding(false));
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
