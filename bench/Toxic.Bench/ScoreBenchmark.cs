@@ -110,8 +110,8 @@ public static class ScoreBenchmark
             Figures? at16 = null;
             foreach (var concurrency in s_concurrency)
             {
-                await WrkAsync(port, script, concurrency, Math.Max(1, seconds / 4)); // warm-up
-                var (rps, p50, p99, requests) = await WrkAsync(port, script, concurrency, seconds);
+                await WrkAsync(port, script, concurrency, Math.Max(1, (int)Math.Round(seconds / 4))); // warm-up
+                var (rps, p50, p99, requests) = await WrkAsync(port, script, concurrency, (int)Math.Ceiling(seconds));
                 var figures = new Figures(rps, p50, p99, inProcess);
                 Console.WriteLine(
                     $"{name}: concurrency={concurrency} requests={requests} rps={figures.Rps:F0} p50_ms={figures.P50:F1} p99_ms={figures.P99:F1} ratio={figures.Rps / inProcess:F2}");
@@ -189,10 +189,10 @@ public static class ScoreBenchmark
 
     /// <summary>Runs wrk at <paramref name="concurrency"/> connections for <paramref name="seconds"/>: requests/s, p50 and p99 in ms, requests.</summary>
     /// <exception cref="InvalidOperationException">A request failed (a non-2xx answer or a socket error).</exception>
-    private static async Task<(double Rps, double P50, double P99, long Requests)> WrkAsync(int port, string script, int concurrency, double seconds)
+    private static async Task<(double Rps, double P50, double P99, long Requests)> WrkAsync(int port, string script, int concurrency, int seconds)
     {
         var (output, _) = await BenchProcess.RunAsync(
-            "wrk", "-t1", $"-c{concurrency}", $"-d{seconds.ToString(CultureInfo.InvariantCulture)}s", "--latency", "-s", script, $"http://127.0.0.1:{port}");
+            "wrk", "-t1", $"-c{concurrency}", $"-d{seconds}s", "--latency", "-s", script, $"http://127.0.0.1:{port}");
         if (output.Contains("Non-2xx", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"wrk saw failed requests:\n{output}");
