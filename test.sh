@@ -20,4 +20,6 @@ done
 
 dotnet build ToxicFunctions.sln -c Release
 dotnet format ToxicFunctions.sln --verify-no-changes --no-restore
-dotnet test ToxicFunctions.sln -c Release --no-build "$@"
+# A test still running after 10 minutes is taken as hung (the longest takes about one): vstest then aborts the run and
+# names it, rather than the run waiting until CI's limit with nothing said.
+dotnet test ToxicFunctions.sln -c Release --no-build --blame-hang-timeout 10m --blame-hang-dump-type none "$@"

@@ -10,9 +10,13 @@ namespace ToxicFunctions.Tests.Infrastructure;
 /// </summary>
 internal static class ToxicCli
 {
+    /// <summary>How long one run may take before it is taken as hung, killed and reported with what it printed.</summary>
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
+
     public static string DllPath { get; } = Locate();
 
     /// <summary>Runs <c>toxic</c> with <paramref name="arguments"/>, feeding <paramref name="input"/> to stdin.</summary>
+    /// <exception cref="TimeoutException">The run took longer than five minutes; it is killed.</exception>
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
         IEnumerable<string> arguments, string? input = null, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -37,7 +41,21 @@ internal static class ToxicCli
         }
 
         process.StandardInput.Close();
-        await process.WaitForExitAsync();
+        using (var timeout = new CancellationTokenSource(s_timeout))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                throw new TimeoutException(
+                    $"toxic {string.Join(' ', arguments)} did not finish within {s_timeout}:\n{await output}\n{await errors}");
+            }
+        }
+
         return (process.ExitCode, await output, await errors);
     }
 

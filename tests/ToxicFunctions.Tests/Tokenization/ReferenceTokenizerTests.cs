@@ -15,9 +15,9 @@ public sealed class ReferenceTokenizerTests(ITestOutputHelper output)
     private const int ShownDifferences = 5;
 
     [Fact]
-    public void Product_ids_equal_the_rust_reference_on_the_sample_and_on_generated_texts()
+    public async Task Product_ids_equal_the_rust_reference_on_the_sample_and_on_generated_texts()
     {
-        var sample = ReadSample();
+        var sample = await ReadSampleAsync();
         var generated = GeneratedTexts.Random();
         var sweep = GeneratedTexts.EveryCodePoint();
         var lone = GeneratedTexts.LoneSurrogates();
@@ -179,5 +179,5 @@ public sealed class ReferenceTokenizerTests(ITestOutputHelper output)
     }
 
     // The real comments when ../shared/data is there; otherwise the generated stand-in (SampleData.File).
-    private static List<string> ReadSample() => [.. SampleComments.Load()];
+    private static async Task<List<string>> ReadSampleAsync() => [.. await SampleComments.LoadAsync()];
 }

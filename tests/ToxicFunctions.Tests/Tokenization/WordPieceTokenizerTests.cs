@@ -82,9 +82,9 @@ public sealed class WordPieceTokenizerTests
     }
 
     [Fact]
-    public void Parallel_encoding_equals_sequential_encoding()
+    public async Task Parallel_encoding_equals_sequential_encoding()
     {
-        var comments = SampleComments.Load();
+        var comments = await SampleComments.LoadAsync();
         var tokenizer = WordPieceTokenizer.DistilBertBaseUncased;
         var sequential = comments.Select(tokenizer.Encode).ToArray();
         var parallel = new int[comments.Count][];
@@ -104,18 +104,22 @@ public sealed class WordPieceTokenizerTests
     }
 }
 
-/// <summary>The comments of the sample data (see <see cref="SampleData"/>).</summary>
+/// <summary>The comments of the sample data (see <see cref="SampleData"/>), read once per process.</summary>
+/// <remarks>
+/// Awaited, never waited on: xunit runs tests on as many threads as there are processors, and a test blocked on the
+/// read (or on another test's read) while the read's continuations queue for those same threads hung a whole run.
+/// </remarks>
 internal static class SampleComments
 {
-    private static readonly Lazy<List<string>> s_comments = new(Read);
+    private static readonly Lazy<Task<List<string>>> s_comments = new(() => Task.Run(ReadAsync));
 
     /// <summary>All comment_text values of <see cref="SampleData.File"/>: the real sample, or the generated stand-in on a bare clone.</summary>
-    public static IReadOnlyList<string> Load() => s_comments.Value;
+    public static Task<List<string>> LoadAsync() => s_comments.Value;
 
-    private static List<string> Read()
+    private static async Task<List<string>> ReadAsync()
     {
         var sample = SampleData.File;
-        var (records, rejected) = CommentCsvReader.ReadFileAsync(sample.Path).GetAwaiter().GetResult();
+        var (records, rejected) = await CommentCsvReader.ReadFileAsync(sample.Path);
         Assert.Empty(rejected);
         Assert.Equal(sample.Rows, records.Count);
         return records.Select(record => record.Text).ToList();
