@@ -20,6 +20,14 @@ done
 
 dotnet build ToxicFunctions.sln -c Release
 dotnet format ToxicFunctions.sln --verify-no-changes --no-restore
-# A test still running after 10 minutes is taken as hung (the longest takes about one): vstest then aborts the run and
-# names it, rather than the run waiting until CI's limit with nothing said.
-dotnet test ToxicFunctions.sln -c Release --no-build --blame-hang-timeout 10m --blame-hang-dump-type none "$@"
+# Each test is listed as it ends. A test still running after 10 minutes is taken as hung (the longest takes about one):
+# vstest then aborts the run and names it. A run that has not ended after 30 minutes (about 8 here) is stopped, and the
+# processes then alive are listed, so that a hang outside any test says where it is rather than running to CI's limit.
+status=0
+timeout --kill-after=1m 30m dotnet test ToxicFunctions.sln -c Release --no-build --logger "console;verbosity=normal" \
+  --blame-hang-timeout 10m --blame-hang-dump-type none "$@" || status=$?
+if ((status == 124 || status == 137)); then
+  echo "test: error: dotnet test did not end within 30 minutes; the processes alive:" >&2
+  ps -eo pid,ppid,etime,stat,args --forest >&2
+fi
+exit "$status"
