@@ -1,7 +1,6 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Deploy;
 
@@ -54,51 +53,18 @@ internal static class KubernetesManifests
             }
         }
 
-        var start = new ProcessStartInfo("node")
+        var (exitCode, output, error) = ChildProcess.Run(
+            "node", ["check.mjs", Root], directory, s_timeout,
+            "the manifest checks need node: scripts/services.sh up (run by ./test.sh) installs it, or apt-get install nodejs npm.");
+        if (exitCode != 0)
         {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("check.mjs");
-        start.ArgumentList.Add(Root);
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"node is not installed ({e.Message}): the manifest checks need it. scripts/services.sh up (run by "
-                    + "./test.sh) installs it, or apt-get install nodejs npm.", e);
+            throw new InvalidOperationException($"tests/k8s-manifests/check.mjs exited with {exitCode}:\n{error}");
         }
 
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(s_timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"node check.mjs did not finish within {s_timeout}");
-            }
-
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"tests/k8s-manifests/check.mjs exited with {process.ExitCode}:\n{error.Result}");
-            }
-
-            using var json = JsonDocument.Parse(output.Result);
-            return [.. json.RootElement.GetProperty("targets").EnumerateArray().Select(t => new RenderedTarget(
-                t.GetProperty("path").GetString()!,
-                [.. t.GetProperty("documents").EnumerateArray().Select(d => d.Clone())]))];
-        }
+        using var json = JsonDocument.Parse(output);
+        return [.. json.RootElement.GetProperty("targets").EnumerateArray().Select(t => new RenderedTarget(
+            t.GetProperty("path").GetString()!,
+            [.. t.GetProperty("documents").EnumerateArray().Select(d => d.Clone())]))];
     }
 }
 

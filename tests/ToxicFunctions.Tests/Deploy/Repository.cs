@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Deploy;
 
@@ -14,46 +13,10 @@ internal static class Repository
     /// <summary>A path under the root, from '/'-separated parts.</summary>
     public static string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
-    /// <summary>Runs a program to its end; returns its exit code and both outputs. Throws when it cannot start.</summary>
+    /// <summary>Runs a program to its end in <paramref name="workingDirectory"/> (see <see cref="ChildProcess.Run"/>).</summary>
     public static (int ExitCode, string Output, string Error) Run(
-        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, string missingHint)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"{program} could not be started ({e.Message}): {missingHint}", e);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {timeout}");
-            }
-
-            process.WaitForExit();
-            return (process.ExitCode, output.Result, error.Result);
-        }
-    }
+        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, string missingHint) =>
+        ChildProcess.Run(program, arguments, workingDirectory, timeout, missingHint);
 
     private static string Locate()
     {

@@ -1,9 +1,8 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Tokenization;
 
@@ -53,53 +52,10 @@ internal static class RustReferenceTokenizer
     /// <summary>Runs a script of tests/reference-tokenizer with node; returns its standard output.</summary>
     public static string Node(IReadOnlyList<string> arguments, string? input = null)
     {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"node is not installed ({e.Message}): the reference tokenizer needs it. scripts/services.sh up (run by "
-                    + "./test.sh) installs it, or apt-get install nodejs npm.", e);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(input ?? "");
-            process.StandardInput.Close();
-            if (!process.WaitForExit(s_timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"node {string.Join(' ', arguments)} did not finish within {s_timeout}");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"node {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{error.Result}");
-            }
-
-            return output.Result;
-        }
+        var (exitCode, output, error) = ChildProcess.Run(
+            "node", arguments, Directory, s_timeout,
+            "the reference tokenizer needs node: scripts/services.sh up (run by ./test.sh) installs it, or apt-get install nodejs npm.", input);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"node {string.Join(' ', arguments)} exited with {exitCode}:\n{error}");
     }
 
     /// <summary>A JSON string literal, every character outside printable ASCII escaped (lone surrogates too).</summary>
