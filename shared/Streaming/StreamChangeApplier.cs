@@ -141,7 +141,7 @@ public sealed class StreamChangeApplier(
             ? v.Change with { Text = earlier.Text, TextUnavailable = false }
             : v.Change).ToArray();
         var ids = new int[changes.Length][];
-        Parallel.For(0, changes.Length, i => ids[i] = changes[i].Text is { } text ? tokenizer.Encode(text) : []);
+        Parallel.For(0, changes.Length, BoundedParallelism.Options, i => ids[i] = changes[i].Text is { } text ? tokenizer.Encode(text) : []);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

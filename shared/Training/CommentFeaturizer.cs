@@ -13,9 +13,6 @@ public sealed class CommentFeaturizer
 {
     private const int UnknownId = 100;
 
-    // At most one worker per processor (see OnnxModelRunner): scoring runs inside servers.
-    private static readonly ParallelOptions s_bounded = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     private readonly FeatureSettings _settings;
     private readonly WordPieceTokenizer _tokenizer;
     private readonly int _wordMask;
@@ -66,7 +63,7 @@ public sealed class CommentFeaturizer
     {
         ArgumentNullException.ThrowIfNull(texts);
         var features = new CommentFeatures[texts.Count];
-        Parallel.For(0, texts.Count, s_bounded, i => features[i] = Featurize(texts[i]));
+        Parallel.For(0, texts.Count, BoundedParallelism.Options, i => features[i] = Featurize(texts[i]));
         return features;
     }
 

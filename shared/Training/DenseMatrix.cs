@@ -14,7 +14,7 @@ internal sealed class DenseMatrix(float[] values, int rows, int columns) : IDesi
     public float[] Values { get; } = values;
 
     public void Multiply(double[] weights, double[] result) =>
-        Parallel.For(0, Rows, i =>
+        Parallel.For(0, Rows, BoundedParallelism.Options, i =>
         {
             var row = Values.AsSpan(i * Columns, Columns);
             var w = weights.AsSpan(0, Columns);
@@ -36,7 +36,7 @@ internal sealed class DenseMatrix(float[] values, int rows, int columns) : IDesi
         });
 
     public void MultiplyTransposed(double[] rowValues, double[] result) =>
-        Parallel.For(0, (Columns + ColumnBlock - 1) / ColumnBlock, block =>
+        Parallel.For(0, (Columns + ColumnBlock - 1) / ColumnBlock, BoundedParallelism.Options, block =>
         {
             var start = block * ColumnBlock;
             var width = Math.Min(Columns, start + ColumnBlock) - start;

@@ -26,7 +26,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
 
         var featurizer = new CommentFeaturizer(request.Features, tokenizer);
         var features = new CommentFeatures[examples.Count];
-        Parallel.For(0, examples.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        Parallel.For(0, examples.Count, BoundedParallelism.With(cancellationToken), i =>
             features[i] = examples[i].InputIds is { } ids ? featurizer.Featurize(examples[i].Text, ids) : featurizer.Featurize(examples[i].Text));
 
         if (request.Features.UsesEncoder)
@@ -126,7 +126,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
             var fit = Enumerable.Range(0, train.Length).Where(k => fold[k] != f).ToArray();
             var scored = Enumerable.Range(0, train.Length).Where(k => fold[k] == f).ToArray();
             var (encoder, fast) = trainer.TrainPair(fit.Select(k => features[train[k]]).ToArray(), fit.Select(k => trainLabels[k]).ToArray(), request.Trainer);
-            Parallel.ForEach(scored, k =>
+            Parallel.ForEach(scored, BoundedParallelism.Options, k =>
             {
                 fastOutOfFold[k] = fast.Probability(features[train[k]], trainer.Table);
                 encoderOutOfFold[k] = encoder.Probability(features[train[k]], trainer.Table);
@@ -140,7 +140,7 @@ public sealed class ModelTrainingService(WordPieceTokenizer tokenizer)
         ToxicModel model, ToxicModel fast, CascadeBand? band, StaticEmbeddingTable table, CommentFeatures[] features, byte[] labels, int[] rows)
     {
         var probabilities = new double[rows.Length];
-        Parallel.For(0, rows.Length, k =>
+        Parallel.For(0, rows.Length, BoundedParallelism.Options, k =>
         {
             var fastProbability = band is null ? 0 : fast.Probability(features[rows[k]], table);
             probabilities[k] = band is null || band.Routes(fastProbability) ? model.Probability(features[rows[k]], table) : fastProbability;

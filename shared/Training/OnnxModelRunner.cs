@@ -22,10 +22,6 @@ public sealed class OnnxModelRunner : IDisposable
     // Calls of fewer comments per processor than this are not split further for the processors' sake.
     private const int MinSplitRows = 4;
 
-    // At most one worker per processor: unbounded, Parallel's replicas take every thread the pool injects, which starves
-    // the async continuations (HTTP, Npgsql) of a process that scores while it serves.
-    private static readonly ParallelOptions s_bounded = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     private readonly InferenceSession _session;
     private readonly int? _encoderMaxTokens;
     private readonly bool _perComment;
@@ -76,7 +72,7 @@ public sealed class OnnxModelRunner : IDisposable
         {
             var all = input.ToArray();
             var result = new float[all.Length];
-            Parallel.For(0, all.Length, s_bounded, i => RunBatch(all, i, i + 1, result));
+            Parallel.For(0, all.Length, BoundedParallelism.Options, i => RunBatch(all, i, i + 1, result));
             return result;
         }
 
@@ -129,7 +125,7 @@ public sealed class OnnxModelRunner : IDisposable
         }
         else
         {
-            Parallel.ForEach(batches, s_bounded, batch => RunBatch(features, batch.Start, batch.End, sorted));
+            Parallel.ForEach(batches, BoundedParallelism.Options, batch => RunBatch(features, batch.Start, batch.End, sorted));
         }
 
         var probabilities = new float[input.Count];

@@ -47,7 +47,7 @@ internal sealed class SparseMatrix : IDesignMatrix
     public int Columns { get; }
 
     public void Multiply(double[] weights, double[] result) =>
-        Parallel.For(0, Rows, i =>
+        Parallel.For(0, Rows, BoundedParallelism.Options, i =>
         {
             var sum = 0.0;
             for (var k = _rowStarts[i]; k < _rowStarts[i + 1]; k++)
@@ -59,7 +59,7 @@ internal sealed class SparseMatrix : IDesignMatrix
         });
 
     public void MultiplyTransposed(double[] rowValues, double[] result) =>
-        Parallel.For(0, (Columns + 4095) / 4096, block =>
+        Parallel.For(0, (Columns + 4095) / 4096, BoundedParallelism.Options, block =>
         {
             var end = Math.Min(Columns, (block + 1) * 4096);
             for (var j = block * 4096; j < end; j++)

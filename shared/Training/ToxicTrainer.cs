@@ -63,7 +63,7 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
 
         var columns = new int[rowStarts[^1]];
         var values = new float[rowStarts[^1]];
-        Parallel.For(0, features.Count, i =>
+        Parallel.For(0, features.Count, BoundedParallelism.Options, i =>
         {
             var next = WriteBlock(features[i].Words, wordIdf, wordColumns, columns, values, rowStarts[i]);
             WriteBlock(features[i].Chars, charIdf, charColumns, columns, values, next);
@@ -98,7 +98,7 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
         var tokenIdf = Idf(features.Select(f => f.TokenIds.Distinct()), table.Rows, 1, features.Count, keepUnseen: true);
         const int width = EmbeddingView.FeatureCount;
         var pooled = new float[features.Count * width];
-        Parallel.For(0, features.Count, i => EmbeddingView.Pool(features[i].TokenIds, table, tokenIdf, pooled.AsSpan(i * width, width)));
+        Parallel.For(0, features.Count, BoundedParallelism.Options, i => EmbeddingView.Pool(features[i].TokenIds, table, tokenIdf, pooled.AsSpan(i * width, width)));
 
         var (weights, bias) = FitStandardized(pooled, width, labels, rowWeights, options.EmbeddingC, options);
         return (new EmbeddingView(tokenIdf, weights), bias);
@@ -134,7 +134,7 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
         var count = labels.Count;
         var mean = new double[width];
         var scale = new double[width];
-        Parallel.For(0, width, j =>
+        Parallel.For(0, width, BoundedParallelism.Options, j =>
         {
             double sum = 0;
             double squares = 0;
@@ -156,7 +156,7 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
         });
 
         var standardized = new float[values.Length];
-        Parallel.For(0, count, i =>
+        Parallel.For(0, count, BoundedParallelism.Options, i =>
         {
             for (var j = 0; j < width; j++)
             {

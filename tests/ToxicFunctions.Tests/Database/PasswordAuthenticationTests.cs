@@ -95,7 +95,7 @@ public sealed class PasswordAuthenticationTests : IAsyncLifetime
         Assert.False(relay.IsFaulted, relay.Exception?.ToString());
         Assert.True(await SlotExistsAsync(), "the relay did not create its slot");
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => relay);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => relay.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     private ServiceProvider BuildServices() =>

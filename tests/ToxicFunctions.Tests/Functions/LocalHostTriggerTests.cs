@@ -144,7 +144,8 @@ public sealed class LocalHostTriggerTests
         }
         finally
         {
-            await listener.StopAsync(CancellationToken.None);
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await listener.StopAsync(stopping.Token);
         }
 
         var records = SingleRecordKafkaFunction.Received(topic);

@@ -50,8 +50,13 @@ public sealed class RunningLocalHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        // Bounded, so that a host that cannot stop fails its test instead of hanging the run.
+        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await _app.StopAsync(stopping.Token);
+        }
+
+        await _app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
 

@@ -33,30 +33,25 @@ internal static class ToxicCli
         }
 
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (input is not null)
+        using var timeout = new CancellationTokenSource(s_timeout);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
         {
-            await process.StandardInput.WriteAsync(input);
-        }
+            if (input is not null)
+            {
+                await process.StandardInput.WriteAsync(input.AsMemory(), timeout.Token);
+            }
 
-        process.StandardInput.Close();
-        using (var timeout = new CancellationTokenSource(s_timeout))
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await output, await errors);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-                throw new TimeoutException(
-                    $"toxic {string.Join(' ', arguments)} did not finish within {s_timeout}:\n{await output}\n{await errors}");
-            }
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"toxic {string.Join(' ', arguments)} did not finish within {s_timeout}");
         }
-
-        return (process.ExitCode, await output, await errors);
     }
 
     /// <summary>A loopback port free at the time of asking.</summary>

@@ -424,7 +424,7 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
             await _stop.CancelAsync();
             try
             {
-                await Run;
+                await Run.WaitAsync(TimeSpan.FromSeconds(60));
             }
             catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
             {
