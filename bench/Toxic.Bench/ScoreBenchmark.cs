@@ -16,12 +16,17 @@ namespace ToxicFunctions.Bench;
 /// warm-up, with its latency percentiles. The limit is the
 /// same model's in-process batched throughput (<see cref="ToxicScorer.ScoreTexts"/> over the same comments in batches
 /// of 256, the better of one caller and one per processor): ratio = HTTP requests/s at concurrency 16 / in-process
-/// comments/s. The last line holds the concurrency-16 figures of both models.
+/// comments/s. The serving path's own cost is measured too: the same server answering the smallest request (a
+/// one-word comment) at concurrency 16, less that comment's in-process cost, is what serving adds to each request (HTTP,
+/// JSON, batching, and wrk's share of the processors). A request costs that plus its comment's share of the in-process
+/// limit, so the best ratio the machine allows is 1 / (1 + serving cost x in-process rate): printed as
+/// <c>ceiling_ratio</c>. The last line holds the concurrency-16 figures of both models.
 /// </summary>
 public static class ScoreBenchmark
 {
     private const int Seed = 42;
     private const double HoldoutFraction = 0.2;
+    private const string SmallestComment = "word";
     private static readonly int[] s_concurrency = [1, 16, 64];
 
     /// <summary>Runs the benchmark: <c>score [--seconds S]</c> (per concurrency level and model, default 6). Returns the exit code.</summary>
@@ -70,7 +75,8 @@ public static class ScoreBenchmark
             var (fast, encoder) = (figures[0], figures[1]);
             Console.WriteLine(
                 $"score rps={fast.Rps:F0} p50_ms={fast.P50:F1} p99_ms={fast.P99:F1} inproc_rps={fast.InProcess:F0} ratio={fast.Rps / fast.InProcess:F2} "
-                    + $"encoder_rps={encoder.Rps:F0} encoder_p99_ms={encoder.P99:F1} encoder_inproc_rps={encoder.InProcess:F0} encoder_ratio={encoder.Rps / encoder.InProcess:F2}");
+                    + $"encoder_rps={encoder.Rps:F0} encoder_p99_ms={encoder.P99:F1} encoder_inproc_rps={encoder.InProcess:F0} encoder_ratio={encoder.Rps / encoder.InProcess:F2} "
+                    + $"floor_rps={fast.FloorRps:F0} ceiling_ratio={fast.CeilingRatio:F2} encoder_floor_rps={encoder.FloorRps:F0} encoder_ceiling_ratio={encoder.CeilingRatio:F2}");
             return 0;
         }
         finally
@@ -82,10 +88,11 @@ public static class ScoreBenchmark
     /// <summary>The in-process limit, then HTTP at each concurrency; returns the concurrency-16 figures.</summary>
     private static async Task<Figures> MeasureAsync(string name, string model, string[] texts, double seconds)
     {
-        double inProcess;
+        double inProcess, inProcessSmallest;
         using (var scorer = await ToxicScorer.LoadAsync(model, WordPieceTokenizer.DistilBertBaseUncased))
         {
             inProcess = InProcessRate(scorer, texts, seconds);
+            inProcessSmallest = InProcessRate(scorer, [.. Enumerable.Repeat(SmallestComment, 4096)], seconds / 2);
         }
 
         Console.WriteLine($"{name}: in-process batched {inProcess:F0} comments/s");
@@ -107,12 +114,28 @@ public static class ScoreBenchmark
                 await WaitUntilReadyAsync(http, server);
             }
 
+            var smallest = await WriteWrkScriptAsync([SmallestComment]);
+            double floor;
+            try
+            {
+                await WrkAsync(port, smallest, 16, Math.Max(1, (int)Math.Round(seconds / 4))); // warm-up
+                (floor, _, _, _) = await WrkAsync(port, smallest, 16, (int)Math.Ceiling(seconds));
+            }
+            finally
+            {
+                File.Delete(smallest);
+            }
+
+            var serving = Math.Max(0, 1 / floor - 1 / inProcessSmallest);
+            Console.WriteLine(
+                $"{name}: smallest request (one word) at concurrency=16 rps={floor:F0}, in-process {inProcessSmallest:F0}/s: serving adds "
+                    + $"{serving * 1e3 * Environment.ProcessorCount:F3} ms of processor time per request; best ratio the machine allows {1 / (1 + serving * inProcess):F2}");
             Figures? at16 = null;
             foreach (var concurrency in s_concurrency)
             {
                 await WrkAsync(port, script, concurrency, Math.Max(1, (int)Math.Round(seconds / 4))); // warm-up
                 var (rps, p50, p99, requests) = await WrkAsync(port, script, concurrency, (int)Math.Ceiling(seconds));
-                var figures = new Figures(rps, p50, p99, inProcess);
+                var figures = new Figures(rps, p50, p99, inProcess, floor, serving);
                 Console.WriteLine(
                     $"{name}: concurrency={concurrency} requests={requests} rps={figures.Rps:F0} p50_ms={figures.P50:F1} p99_ms={figures.P99:F1} ratio={figures.Rps / inProcess:F2}");
                 if (concurrency == 16)
@@ -245,5 +268,9 @@ public static class ScoreBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record Figures(double Rps, double P50, double P99, double InProcess);
+    // Serving: seconds of the whole machine that serving adds to one request (see the type's summary).
+    private sealed record Figures(double Rps, double P50, double P99, double InProcess, double FloorRps, double Serving)
+    {
+        public double CeilingRatio => 1 / (1 + Serving * InProcess);
+    }
 }
