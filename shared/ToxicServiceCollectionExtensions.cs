@@ -12,6 +12,7 @@ using ToxicFunctions.Quality;
 using ToxicFunctions.Scoring;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Streaming;
+using ToxicFunctions.Telemetry;
 using ToxicFunctions.Tokenization;
 using ToxicFunctions.Training;
 
@@ -29,6 +30,7 @@ public static class ToxicServiceCollectionExtensions
     /// <summary>Adds settings, clients and services of the pipeline.</summary>
     public static IServiceCollection AddToxicFunctions(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddToxicMetrics();
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.Section)).ValidateDataAnnotations();
         services.AddOptions<S3Options>().Bind(configuration.GetSection(S3Options.Section));
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Csv;
 using ToxicFunctions.Storage;
+using ToxicFunctions.Telemetry;
 using ToxicFunctions.Tokenization;
 
 namespace ToxicFunctions.Ingestion;
@@ -19,6 +20,7 @@ public sealed class BatchIngestService(
     NpgsqlDataSource dataSource,
     WordPieceTokenizer tokenizer,
     IOptions<IngestOptions> options,
+    ToxicMetrics metrics,
     ILogger<BatchIngestService> logger)
 {
     /// <summary>The reason recorded for a skipped folder marker.</summary>
@@ -27,11 +29,35 @@ public sealed class BatchIngestService(
     /// <summary>Ingests the object (a folder marker is recorded as skipped); the content stream is read to its end (or until the object fails).</summary>
     public async Task<IngestResult> IngestAsync(RawObject obj, CancellationToken cancellationToken = default)
     {
+        var result = await LoadAsync(obj, cancellationToken);
+        metrics.RecordLoad(result);
+        return result;
+    }
+
+    /// <summary>
+    /// Records an announced object version from which nothing is loaded, so that an operator finds it among the loads
+    /// (<c>GET /api/loads</c>, <c>staging.loads</c>) rather than only in a log.
+    /// </summary>
+    /// <param name="reference">The version as announced (its version is the announcement's version id or ETag when the object could not be read).</param>
+    /// <param name="outcome"><see cref="IngestOutcome.Skipped"/> or <see cref="IngestOutcome.NotFound"/> (or <see cref="IngestOutcome.Failed"/>).</param>
+    /// <param name="reason">Why nothing was loaded, for the operator.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The recorded result; a version recorded before with another status (loaded, say) keeps that record and returns it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is one that loads rows.</exception>
+    public async Task<IngestResult> RecordUnloadedAsync(ObjectRef reference, IngestOutcome outcome, string reason, CancellationToken cancellationToken = default)
+    {
+        var result = await RecordUnloadedCoreAsync(reference, outcome, reason, cancellationToken);
+        metrics.RecordLoad(result);
+        return result;
+    }
+
+    private async Task<IngestResult> LoadAsync(RawObject obj, CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         var reference = obj.Reference;
         if (obj.IsFolderMarker)
         {
-            return await RecordUnloadedAsync(reference, IngestOutcome.Skipped, FolderMarkerReason, cancellationToken);
+            return await RecordUnloadedCoreAsync(reference, IngestOutcome.Skipped, FolderMarkerReason, cancellationToken);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -66,17 +92,7 @@ public sealed class BatchIngestService(
         }
     }
 
-    /// <summary>
-    /// Records an announced object version from which nothing is loaded, so that an operator finds it among the loads
-    /// (<c>GET /api/loads</c>, <c>staging.loads</c>) rather than only in a log.
-    /// </summary>
-    /// <param name="reference">The version as announced (its version is the announcement's version id or ETag when the object could not be read).</param>
-    /// <param name="outcome"><see cref="IngestOutcome.Skipped"/> or <see cref="IngestOutcome.NotFound"/> (or <see cref="IngestOutcome.Failed"/>).</param>
-    /// <param name="reason">Why nothing was loaded, for the operator.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>The recorded result; a version recorded before with another status (loaded, say) keeps that record and returns it.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is one that loads rows.</exception>
-    public async Task<IngestResult> RecordUnloadedAsync(ObjectRef reference, IngestOutcome outcome, string reason, CancellationToken cancellationToken = default)
+    private async Task<IngestResult> RecordUnloadedCoreAsync(ObjectRef reference, IngestOutcome outcome, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var result = await LoadRegistry.RecordUnloadedAsync(connection, reference, outcome, reason, cancellationToken);

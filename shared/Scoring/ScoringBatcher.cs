@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ToxicFunctions.Pipeline;
+using ToxicFunctions.Telemetry;
 
 namespace ToxicFunctions.Scoring;
 
@@ -18,17 +20,19 @@ public sealed class ScoringBatcher : IAsyncDisposable
 {
     private readonly ModelSource _source;
     private readonly ScoringOptions _options;
+    private readonly ToxicMetrics _metrics;
     private readonly ILogger<ScoringBatcher> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _slots;
     private readonly Task _loop;
 
     /// <summary>Starts the batching loop.</summary>
-    public ScoringBatcher(ModelSource source, IOptions<ScoringOptions> options, ILogger<ScoringBatcher> logger)
+    public ScoringBatcher(ModelSource source, IOptions<ScoringOptions> options, ToxicMetrics metrics, ILogger<ScoringBatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
         _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
         _slots = new SemaphoreSlim(_options.MaxConcurrentBatches > 0 ? _options.MaxConcurrentBatches : Environment.ProcessorCount);
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -131,6 +135,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
             var threshold = _options.Threshold ?? model.Scorer.Threshold;
             var texts = batch.Count == 1 ? batch[0].Texts : [.. batch.SelectMany(p => p.Texts)];
             var scored = model.Scorer.ScoreTexts(texts);
+            _metrics.RecordScoringBatch(texts.Count, model.Name, model.Version);
             var offset = 0;
             foreach (var pending in batch)
             {
@@ -143,6 +148,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
 
                 offset += results.Length;
                 pending.Completion.TrySetResult(new ScoringResponse(model.Name, model.Version, threshold, results));
+                _metrics.RecordScoringRequest(Stopwatch.GetElapsedTime(pending.Arrived).TotalSeconds, scored: true);
             }
         }
         catch (Exception e)
@@ -155,6 +161,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(e);
+                _metrics.RecordScoringRequest(Stopwatch.GetElapsedTime(pending.Arrived).TotalSeconds, scored: false);
             }
         }
     }
@@ -164,6 +171,8 @@ public sealed class ScoringBatcher : IAsyncDisposable
         public IReadOnlyList<string> Texts { get; } = texts;
 
         public CancellationToken Cancellation { get; } = cancellation;
+
+        public long Arrived { get; } = Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<ScoringResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ToxicFunctions.Telemetry;
 
 namespace ToxicFunctions.Scoring;
 
@@ -10,6 +11,7 @@ public static class ScoringServiceCollectionExtensions
     public static IServiceCollection AddToxicScoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ScoringOptions>().Bind(configuration.GetSection(ScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddToxicMetrics();
         services.AddSingleton<ScoringBatcher>();
         return services;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ToxicFunctions.Scoring;
+using ToxicFunctions.Telemetry;
 using ToxicFunctions.Tokenization;
 
 namespace ToxicFunctions.Cli;
@@ -14,7 +15,8 @@ namespace ToxicFunctions.Cli;
 /// <summary>
 /// <c>toxic serve --model DIR [--urls URL]</c>: the scoring API of the Function App (<c>POST /api/score</c>,
 /// <c>GET /api/health</c>, <c>GET /api/openapi.json</c>, the routes of <see cref="ScoringRoutes"/>) from one model
-/// directory, with no other service: the same request reader, micro-batching, responses and problem+json errors.
+/// directory, with no other service: the same request reader, micro-batching, responses and problem+json errors; and
+/// <c>GET /metrics</c>, the scoring metrics of <see cref="Telemetry.ToxicMetrics"/> for Prometheus.
 /// </summary>
 internal static class ServeCommand
 {
@@ -25,7 +27,7 @@ internal static class ServeCommand
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "model directory: from toxic train, a registered version's files, or a HuggingFace ONNX export", Required = true };
         var urls = new Option<string>("--urls") { Description = $"addresses to listen on, separated by ';' (default {DefaultUrls})", DefaultValueFactory = _ => DefaultUrls };
-        var command = new Command("serve", "Serve POST /api/score, GET /api/health and GET /api/openapi.json from a model directory, with no other service.")
+        var command = new Command("serve", "Serve POST /api/score, GET /api/health, GET /api/openapi.json and GET /metrics (Prometheus) from a model directory, with no other service.")
         {
             model,
             urls,
@@ -73,8 +75,10 @@ internal static class ServeCommand
         builder.Services.AddSingleton<ModelSource>(source);
         builder.Services.AddToxicScoring(builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.Services.AddToxicTelemetryExport("toxic-serve");
         var app = builder.Build();
         app.UseStatusCodePages();
+        app.MapPrometheusScrapingEndpoint();
         app.MapPost($"/api/{ScoringRoutes.Score}", ScoreAsync);
         app.MapGet($"/api/{ScoringRoutes.Health}", HealthAsync);
         app.MapGet($"/api/{ScoringRoutes.ApiDocument}", () => Results.Text(ScoringApiDocument.Json, "application/json"));

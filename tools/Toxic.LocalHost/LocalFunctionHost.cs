@@ -1,3 +1,5 @@
+using ToxicFunctions.Telemetry;
+
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
@@ -25,9 +27,13 @@ public static class LocalFunctionHost
         // An error status without a body (405 for a method a route does not take, 404 ...) is answered with problem+json.
         builder.Services.AddProblemDetails();
 
+        // The product's metrics (ToxicMetrics) for a Prometheus server to scrape at GET /metrics.
+        builder.Services.AddToxicTelemetryExport("toxic-localhost");
+
         var app = builder.Build();
         app.UseStatusCodePages();
         app.MapLocalFunctionRoutes();
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

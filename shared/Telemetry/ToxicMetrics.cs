@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using ToxicFunctions.Ingestion;
+
+namespace ToxicFunctions.Telemetry;
+
+/// <summary>
+/// The product's metrics, on the meter <see cref="MeterName"/>, as OpenTelemetry exports them (the Prometheus name in
+/// brackets: dots become underscores, counters end in <c>_total</c>, seconds in <c>_seconds</c>):
+/// <list type="bullet">
+/// <item>ingestion: <c>toxic.loads</c> [toxic_loads_total], object versions by <c>outcome</c> (Loaded, AlreadyLoaded,
+/// Failed, Skipped, NotFound); <c>toxic.rows.ingested</c> [toxic_rows_ingested_total] and <c>toxic.rows.rejected</c>
+/// [toxic_rows_rejected_total], rows of loaded versions;</item>
+/// <item>scoring: <c>toxic.scoring.request.duration</c> [toxic_scoring_request_duration_seconds], a histogram of the
+/// time from a request's arrival at the batcher to its answer, by <c>outcome</c> (scored, failed);
+/// <c>toxic.scoring.batch.size</c> [toxic_scoring_batch_size], comments per model run; <c>toxic.scoring.model.version</c>
+/// [toxic_scoring_model_version], the version each <c>model</c> last answered with (0 for a model directory).</item>
+/// </list>
+/// Thread-safe.
+/// </summary>
+public sealed class ToxicMetrics
+{
+    /// <summary>The meter's name: what an exporter subscribes to.</summary>
+    public const string MeterName = "ToxicFunctions";
+
+    private readonly Counter<long> _loads;
+    private readonly Counter<long> _rowsIngested;
+    private readonly Counter<long> _rowsRejected;
+    private readonly Histogram<double> _scoringDuration;
+    private readonly Histogram<int> _batchSize;
+    private readonly ConcurrentDictionary<string, int> _servedVersions = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
+    public ToxicMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _loads = meter.CreateCounter<long>("toxic.loads", "{load}", "Object versions announced for batch ingestion, by outcome.");
+        _rowsIngested = meter.CreateCounter<long>("toxic.rows.ingested", "{row}", "Rows loaded into staging.comments by batch ingestion.");
+        _rowsRejected = meter.CreateCounter<long>("toxic.rows.rejected", "{row}", "Malformed rows of loaded versions, recorded in staging.rejected_records.");
+        _scoringDuration = meter.CreateHistogram(
+            "toxic.scoring.request.duration",
+            "s",
+            "Time from a scoring request's arrival at the batcher to its answer, by outcome.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        _batchSize = meter.CreateHistogram(
+            "toxic.scoring.batch.size",
+            "{comment}",
+            "Comments scored in one model run (the requests the batcher gathered).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
+        meter.CreateObservableGauge(
+            "toxic.scoring.model.version",
+            () => _servedVersions.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("model", p.Key))),
+            "{version}",
+            "The registry version each model last answered a scoring request with (0 for a model directory).");
+    }
+
+    /// <summary>Counts one announced object version and, when it loaded, its rows.</summary>
+    public void RecordLoad(IngestResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _loads.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()));
+        if (result.Outcome == IngestOutcome.Loaded)
+        {
+            _rowsIngested.Add(result.RowsLoaded);
+            _rowsRejected.Add(result.RowsRejected);
+        }
+    }
+
+    /// <summary>Records one scoring request's time in the batcher, in seconds.</summary>
+    public void RecordScoringRequest(double seconds, bool scored) =>
+        _scoringDuration.Record(seconds, new KeyValuePair<string, object?>("outcome", scored ? "scored" : "failed"));
+
+    /// <summary>Records one model run of <paramref name="comments"/> comments by <paramref name="model"/> at <paramref name="version"/>.</summary>
+    public void RecordScoringBatch(int comments, string model, int? version)
+    {
+        _batchSize.Record(comments);
+        _servedVersions[model] = version ?? 0;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ToxicFunctions.Tests.Infrastructure;
+
+/// <summary>One sample of a Prometheus text exposition (<c>name{label="value",...} number</c>).</summary>
+internal sealed partial record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
+{
+    /// <summary>Every sample of <paramref name="exposition"/>, comments (<c># HELP</c>, <c># TYPE</c>) left out.</summary>
+    /// <exception cref="FormatException">A line is not a sample.</exception>
+    public static List<PrometheusSample> Parse(string exposition)
+    {
+        var samples = new List<PrometheusSample>();
+        foreach (var line in exposition.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var match = SampleLine().Match(line);
+            if (!match.Success)
+            {
+                throw new FormatException($"not a Prometheus sample: {line}");
+            }
+
+            var labels = LabelPair().Matches(match.Groups["labels"].Value)
+                .ToDictionary(m => m.Groups["name"].Value, m => Regex.Unescape(m.Groups["value"].Value), StringComparer.Ordinal);
+            var value = match.Groups["value"].Value switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                "NaN" => double.NaN,
+                var number => double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture),
+            };
+            samples.Add(new PrometheusSample(match.Groups["name"].Value, labels, value));
+        }
+
+        return samples;
+    }
+
+    /// <summary>The value of the one sample named <paramref name="name"/> that carries <paramref name="labels"/> (among others), or 0 when there is none.</summary>
+    /// <exception cref="InvalidOperationException">More than one sample matches.</exception>
+    public static double ValueOf(IEnumerable<PrometheusSample> samples, string name, params (string Name, string Value)[] labels) =>
+        samples.SingleOrDefault(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var v) && v == l.Value))?.Value ?? 0;
+
+    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)(\s+\d+)?$""")]
+    private static partial Regex SampleLine();
+
+    [GeneratedRegex(""""(?<name>[a-zA-Z_][a-zA-Z0-9_]*)="(?<value>(\\.|[^"\\])*)"""")]
+    private static partial Regex LabelPair();
+}
