@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ToxicFunctions.Database;
+using ToxicFunctions.Telemetry;
 using ToxicFunctions.Tokenization;
 
 namespace ToxicFunctions.Streaming;
@@ -25,6 +26,7 @@ public sealed class StreamChangeApplier(
     PartitionWatermarks watermarks,
     IOptions<KafkaOptions> kafka,
     IOptions<CdcOptions> cdc,
+    ToxicMetrics metrics,
     ILogger<StreamChangeApplier> logger)
 {
     /// <summary>
@@ -199,12 +201,10 @@ public sealed class StreamChangeApplier(
             logger.LogError(
                 "Offset gap on {Topic}[{Partition}] for group {Group}: expected offset {Expected}, resumed at {Resumed} ({Missing} events never consumed; log start {LogStart}). Repair with a re-snapshot: toxic cdc-relay --resnapshot",
                 gap.Topic, gap.Partition, gap.ConsumerGroup, gap.ExpectedOffset, gap.ResumedOffset, gap.MissingEvents, gap.LogStartOffset);
-            StreamMetrics.OffsetGaps.Add(1);
-            StreamMetrics.OffsetGapEvents.Add(gap.MissingEvents);
         }
 
-        StreamMetrics.AppliedChanges.Add(applied + truncated);
-        StreamMetrics.DeadLetters.Add(poison.Count);
+        metrics.RecordStreamBatch(
+            applied + truncated, [.. latest.Values.Select(v => v.Change.CommittedAt), .. truncates.Select(t => t.Change.CommittedAt)], DateTimeOffset.UtcNow, poison.Count, gaps);
         return new StreamBatchResult(messages.Count, applied, tombstones, poison.Count) { Truncated = truncated, OffsetGaps = gaps.Count };
     }
 

@@ -14,7 +14,13 @@ namespace ToxicFunctions.Telemetry;
 /// <item>scoring: <c>toxic.scoring.request.duration</c> [toxic_scoring_request_duration_seconds], a histogram of the
 /// time from a request's arrival at the batcher to its answer, by <c>outcome</c> (scored, failed);
 /// <c>toxic.scoring.batch.size</c> [toxic_scoring_batch_size], comments per model run; <c>toxic.scoring.model.version</c>
-/// [toxic_scoring_model_version], the version each <c>model</c> last answered with (0 for a model directory).</item>
+/// [toxic_scoring_model_version], the version each <c>model</c> last answered with (0 for a model directory);</item>
+/// <item>change stream: <c>toxic.stream.changes.applied</c> [toxic_stream_changes_applied_total], rows upserted or
+/// truncated in staging; <c>toxic.stream.latency</c> [toxic_stream_latency_seconds], a histogram of the time from a
+/// change's source commit to the staging commit that applied it; <c>toxic.stream.dead_letters</c>
+/// [toxic_stream_dead_letters_total]; <c>toxic.stream.offset_gaps</c> [toxic_stream_offset_gaps_total] and
+/// <c>toxic.stream.offset_gap.events</c> [toxic_stream_offset_gap_events_total], gaps found and the offsets they
+/// skipped (see <see cref="Streaming.OffsetGap"/>).</item>
 /// </list>
 /// Thread-safe.
 /// </summary>
@@ -28,6 +34,11 @@ public sealed class ToxicMetrics
     private readonly Counter<long> _rowsRejected;
     private readonly Histogram<double> _scoringDuration;
     private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _changesApplied;
+    private readonly Histogram<double> _streamLatency;
+    private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _offsetGaps;
+    private readonly Counter<long> _offsetGapEvents;
     private readonly ConcurrentDictionary<string, int> _servedVersions = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
@@ -53,6 +64,15 @@ public sealed class ToxicMetrics
             () => _servedVersions.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("model", p.Key))),
             "{version}",
             "The registry version each model last answered a scoring request with (0 for a model directory).");
+        _changesApplied = meter.CreateCounter<long>("toxic.stream.changes.applied", "{change}", "Changes the stream consumer applied to staging (rows upserted or truncated).");
+        _streamLatency = meter.CreateHistogram(
+            "toxic.stream.latency",
+            "s",
+            "Time from a change's commit in the source database to the staging commit that applied it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+        _deadLetters = meter.CreateCounter<long>("toxic.stream.dead_letters", "{event}", "Change events dead-lettered to staging.stream_dead_letters.");
+        _offsetGaps = meter.CreateCounter<long>("toxic.stream.offset_gaps", "{gap}", "Offset gaps found by the stream consumer: events lost before it read them.");
+        _offsetGapEvents = meter.CreateCounter<long>("toxic.stream.offset_gap.events", "{event}", "Offsets skipped by offset gaps (an upper bound of the lost events).");
     }
 
     /// <summary>Counts one announced object version and, when it loaded, its rows.</summary>
@@ -70,6 +90,28 @@ public sealed class ToxicMetrics
     /// <summary>Records one scoring request's time in the batcher, in seconds.</summary>
     public void RecordScoringRequest(double seconds, bool scored) =>
         _scoringDuration.Record(seconds, new KeyValuePair<string, object?>("outcome", scored ? "scored" : "failed"));
+
+    /// <summary>
+    /// Records one applied stream batch: <paramref name="applied"/> rows changed, the source commit time of each change
+    /// it applied (against <paramref name="visibleAt"/>, when its staging commit ended), its dead letters and gaps.
+    /// </summary>
+    public void RecordStreamBatch(long applied, IEnumerable<DateTimeOffset> committedAt, DateTimeOffset visibleAt, int deadLetters, IReadOnlyList<Streaming.OffsetGap> gaps)
+    {
+        ArgumentNullException.ThrowIfNull(committedAt);
+        ArgumentNullException.ThrowIfNull(gaps);
+        _changesApplied.Add(applied);
+        foreach (var committed in committedAt)
+        {
+            _streamLatency.Record(Math.Max(0, (visibleAt - committed).TotalSeconds));
+        }
+
+        _deadLetters.Add(deadLetters);
+        _offsetGaps.Add(gaps.Count);
+        foreach (var gap in gaps)
+        {
+            _offsetGapEvents.Add(gap.MissingEvents);
+        }
+    }
 
     /// <summary>Records one model run of <paramref name="comments"/> comments by <paramref name="model"/> at <paramref name="version"/>.</summary>
     public void RecordScoringBatch(int comments, string model, int? version)
