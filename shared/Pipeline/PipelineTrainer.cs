@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ToxicFunctions.Telemetry;
 using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Pipeline;
@@ -17,12 +18,14 @@ public sealed class PipelineTrainer(
     ModelTrainingService training,
     ExperimentTracker tracker,
     IArtifactStore store,
+    ToxicMetrics metrics,
     IOptions<PipelineOptions> options)
 {
     /// <summary>Trains run <paramref name="runId"/> on snapshot <paramref name="snapshotSha256"/>.</summary>
     public async Task<TrainedModel> TrainAsync(
         Guid runId, string? pipelineInstanceId, string snapshotSha256, TrainerOptions? trainer, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var manifest = await snapshots.ReadManifestAsync(snapshotSha256, cancellationToken);
         var request = new TrainingRequest
         {
@@ -86,7 +89,9 @@ public sealed class PipelineTrainer(
                 await tracker.LogMetricsAsync(runId, split, metrics, cancellationToken);
             }
 
-            return new TrainedModel(runId, store.Uri(prefix), prefix, metadata.Metrics["holdout"]);
+            var tested = metadata.Metrics["holdout"];
+            metrics.RecordTraining(settings.ModelName, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tested.Auc, tested.F1);
+            return new TrainedModel(runId, store.Uri(prefix), prefix, tested);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ToxicFunctions.Telemetry;
 
 namespace ToxicFunctions.Quality;
 
@@ -13,6 +14,7 @@ public sealed class ValidationService(
     ValidationResultStore results,
     ValidationReportStore reports,
     TimeProvider time,
+    ToxicMetrics metrics,
     ILogger<ValidationService> logger)
 {
     /// <summary>The suite that checks staging, embedded from shared/Quality/suites/staging.json.</summary>
@@ -64,6 +66,7 @@ public sealed class ValidationService(
             await results.FailAsync(runId, $"the report could not be stored: {e.Message}", CancellationToken.None);
             throw;
         }
+        metrics.RecordValidation(report.Suite, report.Status.ToString(), report.FailedErrors, report.FailedWarnings);
         logger.LogInformation(
             "Validation {RunId} of suite {Suite}: {Status} ({Errors} error, {Warnings} warn failures); report {Report}",
             runId, report.Suite, report.Status, report.FailedErrors, report.FailedWarnings, report.ReportHtmlUri);

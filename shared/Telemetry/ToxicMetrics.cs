@@ -20,7 +20,13 @@ namespace ToxicFunctions.Telemetry;
 /// change's source commit to the staging commit that applied it; <c>toxic.stream.dead_letters</c>
 /// [toxic_stream_dead_letters_total]; <c>toxic.stream.offset_gaps</c> [toxic_stream_offset_gaps_total] and
 /// <c>toxic.stream.offset_gap.events</c> [toxic_stream_offset_gap_events_total], gaps found and the offsets they
-/// skipped (see <see cref="Streaming.OffsetGap"/>).</item>
+/// skipped (see <see cref="Streaming.OffsetGap"/>);</item>
+/// <item>data quality: <c>toxic.validation.runs</c> [toxic_validation_runs_total] by <c>suite</c> and <c>status</c>
+/// (Passed, Warned, Failed); <c>toxic.validation.expectations.failed</c> [toxic_validation_expectations_failed_total]
+/// by <c>suite</c> and <c>severity</c> (error, warn);</item>
+/// <item>training: <c>toxic.training.duration</c> [toxic_training_duration_seconds], a histogram of a pipeline run's
+/// train step (snapshot read to artifacts stored); <c>toxic.training.auc</c> [toxic_training_auc] and
+/// <c>toxic.training.f1</c> [toxic_training_f1], the hold-out figures of each <c>model</c>'s last trained run.</item>
 /// </list>
 /// Thread-safe.
 /// </summary>
@@ -39,6 +45,10 @@ public sealed class ToxicMetrics
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _offsetGaps;
     private readonly Counter<long> _offsetGapEvents;
+    private readonly Counter<long> _validationRuns;
+    private readonly Counter<long> _failedExpectations;
+    private readonly Histogram<double> _trainingDuration;
+    private readonly ConcurrentDictionary<string, (double Auc, double F1)> _lastTraining = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _servedVersions = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
@@ -72,6 +82,23 @@ public sealed class ToxicMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         _deadLetters = meter.CreateCounter<long>("toxic.stream.dead_letters", "{event}", "Change events dead-lettered to staging.stream_dead_letters.");
         _offsetGaps = meter.CreateCounter<long>("toxic.stream.offset_gaps", "{gap}", "Offset gaps found by the stream consumer: events lost before it read them.");
+        _validationRuns = meter.CreateCounter<long>("toxic.validation.runs", "{run}", "Data-quality suite runs, by suite and status.");
+        _failedExpectations = meter.CreateCounter<long>("toxic.validation.expectations.failed", "{expectation}", "Failed expectations of suite runs, by suite and severity.");
+        _trainingDuration = meter.CreateHistogram(
+            "toxic.training.duration",
+            "s",
+            "A pipeline run's train step: snapshot read, encodings, training and artifacts stored.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
+        meter.CreateObservableGauge(
+            "toxic.training.auc",
+            () => _lastTraining.Select(p => new Measurement<double>(p.Value.Auc, new KeyValuePair<string, object?>("model", p.Key))),
+            "1",
+            "Hold-out ROC AUC of each model's last trained run.");
+        meter.CreateObservableGauge(
+            "toxic.training.f1",
+            () => _lastTraining.Select(p => new Measurement<double>(p.Value.F1, new KeyValuePair<string, object?>("model", p.Key))),
+            "1",
+            "Hold-out F1 at the threshold of each model's last trained run.");
         _offsetGapEvents = meter.CreateCounter<long>("toxic.stream.offset_gap.events", "{event}", "Offsets skipped by offset gaps (an upper bound of the lost events).");
     }
 
@@ -111,6 +138,22 @@ public sealed class ToxicMetrics
         {
             _offsetGapEvents.Add(gap.MissingEvents);
         }
+    }
+
+    /// <summary>Records one completed suite run: its status and its failed expectations by severity.</summary>
+    public void RecordValidation(string suite, string status, int failedErrors, int failedWarnings)
+    {
+        var suiteTag = new KeyValuePair<string, object?>("suite", suite);
+        _validationRuns.Add(1, suiteTag, new KeyValuePair<string, object?>("status", status));
+        _failedExpectations.Add(failedErrors, suiteTag, new KeyValuePair<string, object?>("severity", "error"));
+        _failedExpectations.Add(failedWarnings, suiteTag, new KeyValuePair<string, object?>("severity", "warn"));
+    }
+
+    /// <summary>Records a pipeline run's train step of <paramref name="seconds"/> and its hold-out AUC and F1 as <paramref name="model"/>'s last.</summary>
+    public void RecordTraining(string model, double seconds, double auc, double f1)
+    {
+        _trainingDuration.Record(seconds, new KeyValuePair<string, object?>("model", model));
+        _lastTraining[model] = (auc, f1);
     }
 
     /// <summary>Records one model run of <paramref name="comments"/> comments by <paramref name="model"/> at <paramref name="version"/>.</summary>

@@ -106,6 +106,16 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(HttpStatusCode.BadRequest, loneSurrogate.StatusCode);
         Assert.Contains("texts[1]", await loneSurrogate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // The run's validation, training and the requests above are in the host's metrics, as Prometheus scrapes them.
+        var model = scores.GetProperty("model").GetString()!;
+        var samples = PrometheusSample.Parse(await http.GetStringAsync("metrics"));
+        Assert.True(samples.Where(s => s.Name == "toxic_validation_runs_total" && s.Labels.GetValueOrDefault("suite") == "staging").Sum(s => s.Value) >= 1, "no validation run counted");
+        Assert.True(PrometheusSample.ValueOf(samples, "toxic_training_duration_seconds_count", ("model", model)) >= 1, "no training counted");
+        Assert.Contains(samples, s => s.Name == "toxic_training_auc" && s.Labels.GetValueOrDefault("model") == model && s.Value is > 0.5 and <= 1);
+        Assert.Contains(samples, s => s.Name == "toxic_scoring_model_version" && s.Labels.GetValueOrDefault("model") == model && s.Value == 1);
+        Assert.True(PrometheusSample.ValueOf(samples, "toxic_scoring_request_duration_seconds_count", ("outcome", "failed")) >= 1, "the 503 before the first champion was not counted");
+        Assert.True(PrometheusSample.ValueOf(samples, "toxic_scoring_request_duration_seconds_count", ("outcome", "scored")) >= 9, "fewer scored requests counted than were answered");
+
         using var purge = await http.DeleteAsync(links.GetProperty("purgeHistoryDeleteUri").GetString());
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
         using var gone = await http.GetAsync(statusUri);

@@ -125,6 +125,7 @@ public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixtur
             database.Get<ValidationResultStore>(),
             new ValidationReportStore(s3.Object, database.Get<Microsoft.Extensions.Options.IOptions<QualityReportOptions>>()),
             TimeProvider.System,
+            database.Get<ToxicFunctions.Telemetry.ToxicMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ValidationService>.Instance);
         var suite = SuiteLoader.Parse(
             """{ "name": "unstored", "table": "staging.loads", "key": "load_id", "expectations": [ { "id": "a", "type": "row_count", "min": 1 } ] }"""u8.ToArray(), "test");
