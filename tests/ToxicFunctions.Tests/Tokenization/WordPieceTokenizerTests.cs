@@ -106,8 +106,8 @@ public sealed class WordPieceTokenizerTests
 
 /// <summary>The comments of the sample data (see <see cref="SampleData"/>), read once per process.</summary>
 /// <remarks>
-/// Awaited, never waited on: xunit runs tests on as many threads as there are processors, and a test blocked on the
-/// read (or on another test's read) while the read's continuations queue for those same threads hung a whole run.
+/// Awaited, never waited on: a test that blocks a thread on an async read (or on another test's read of the same
+/// Lazy) holds a thread that the read's continuations, and other tests' awaits, may need.
 /// </remarks>
 internal static class SampleComments
 {
