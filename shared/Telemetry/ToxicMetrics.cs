@@ -71,7 +71,7 @@ public sealed class ToxicMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
         meter.CreateObservableGauge(
             "toxic.scoring.model.version",
-            () => _servedVersions.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("model", p.Key))),
+            () => PerModel(_servedVersions, version => version),
             "{version}",
             "The registry version each model last answered a scoring request with (0 for a model directory).");
         _changesApplied = meter.CreateCounter<long>("toxic.stream.changes.applied", "{change}", "Changes the stream consumer applied to staging (rows upserted or truncated).");
@@ -82,6 +82,7 @@ public sealed class ToxicMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         _deadLetters = meter.CreateCounter<long>("toxic.stream.dead_letters", "{event}", "Change events dead-lettered to staging.stream_dead_letters.");
         _offsetGaps = meter.CreateCounter<long>("toxic.stream.offset_gaps", "{gap}", "Offset gaps found by the stream consumer: events lost before it read them.");
+        _offsetGapEvents = meter.CreateCounter<long>("toxic.stream.offset_gap.events", "{event}", "Offsets skipped by offset gaps (an upper bound of the lost events).");
         _validationRuns = meter.CreateCounter<long>("toxic.validation.runs", "{run}", "Data-quality suite runs, by suite and status.");
         _failedExpectations = meter.CreateCounter<long>("toxic.validation.expectations.failed", "{expectation}", "Failed expectations of suite runs, by suite and severity.");
         _trainingDuration = meter.CreateHistogram(
@@ -91,22 +92,21 @@ public sealed class ToxicMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
         meter.CreateObservableGauge(
             "toxic.training.auc",
-            () => _lastTraining.Select(p => new Measurement<double>(p.Value.Auc, new KeyValuePair<string, object?>("model", p.Key))),
+            () => PerModel(_lastTraining, last => last.Auc),
             "1",
             "Hold-out ROC AUC of each model's last trained run.");
         meter.CreateObservableGauge(
             "toxic.training.f1",
-            () => _lastTraining.Select(p => new Measurement<double>(p.Value.F1, new KeyValuePair<string, object?>("model", p.Key))),
+            () => PerModel(_lastTraining, last => last.F1),
             "1",
             "Hold-out F1 at the threshold of each model's last trained run.");
-        _offsetGapEvents = meter.CreateCounter<long>("toxic.stream.offset_gap.events", "{event}", "Offsets skipped by offset gaps (an upper bound of the lost events).");
     }
 
     /// <summary>Counts one announced object version and, when it loaded, its rows.</summary>
     public void RecordLoad(IngestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        _loads.Add(1, new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()));
+        _loads.Add(1, Tag("outcome", result.Outcome.ToString()));
         if (result.Outcome == IngestOutcome.Loaded)
         {
             _rowsIngested.Add(result.RowsLoaded);
@@ -116,7 +116,7 @@ public sealed class ToxicMetrics
 
     /// <summary>Records one scoring request's time in the batcher, in seconds.</summary>
     public void RecordScoringRequest(double seconds, bool scored) =>
-        _scoringDuration.Record(seconds, new KeyValuePair<string, object?>("outcome", scored ? "scored" : "failed"));
+        _scoringDuration.Record(seconds, Tag("outcome", scored ? "scored" : "failed"));
 
     /// <summary>
     /// Records one applied stream batch: <paramref name="applied"/> rows changed, the source commit time of each change
@@ -143,16 +143,16 @@ public sealed class ToxicMetrics
     /// <summary>Records one completed suite run: its status and its failed expectations by severity.</summary>
     public void RecordValidation(string suite, string status, int failedErrors, int failedWarnings)
     {
-        var suiteTag = new KeyValuePair<string, object?>("suite", suite);
-        _validationRuns.Add(1, suiteTag, new KeyValuePair<string, object?>("status", status));
-        _failedExpectations.Add(failedErrors, suiteTag, new KeyValuePair<string, object?>("severity", "error"));
-        _failedExpectations.Add(failedWarnings, suiteTag, new KeyValuePair<string, object?>("severity", "warn"));
+        var suiteTag = Tag("suite", suite);
+        _validationRuns.Add(1, suiteTag, Tag("status", status));
+        _failedExpectations.Add(failedErrors, suiteTag, Tag("severity", "error"));
+        _failedExpectations.Add(failedWarnings, suiteTag, Tag("severity", "warn"));
     }
 
     /// <summary>Records a pipeline run's train step of <paramref name="seconds"/> and its hold-out AUC and F1 as <paramref name="model"/>'s last.</summary>
     public void RecordTraining(string model, double seconds, double auc, double f1)
     {
-        _trainingDuration.Record(seconds, new KeyValuePair<string, object?>("model", model));
+        _trainingDuration.Record(seconds, Tag("model", model));
         _lastTraining[model] = (auc, f1);
     }
 
@@ -162,4 +162,11 @@ public sealed class ToxicMetrics
         _batchSize.Record(comments);
         _servedVersions[model] = version ?? 0;
     }
+
+    /// <summary>One measurement per model of <paramref name="values"/>, tagged with its name.</summary>
+    private static IEnumerable<Measurement<T>> PerModel<TValue, T>(ConcurrentDictionary<string, TValue> values, Func<TValue, T> select)
+        where T : struct =>
+        values.Select(p => new Measurement<T>(select(p.Value), Tag("model", p.Key)));
+
+    private static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
 }

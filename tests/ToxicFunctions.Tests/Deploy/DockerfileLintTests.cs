@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Deploy;
 
@@ -30,7 +31,7 @@ public sealed class DockerfileLintTests
         foreach (var dockerfile in dockerfiles)
         {
             var relative = Path.GetRelativePath(Repository.Root, dockerfile).Replace('\\', '/');
-            var (exitCode, output, error) = Repository.Run(
+            var (exitCode, output, error) = ChildProcess.Run(
                 "node", [linter, "-o", "json", dockerfile], Repository.Root, TimeSpan.FromMinutes(2), NodeHint);
 
             JsonDocument report;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Deploy;
 
@@ -65,7 +66,7 @@ public sealed class KafkaExtensionSwitchTests
             arguments.Add("-p:KafkaExtension=Official");
         }
 
-        var (exitCode, output, error) = Repository.Run(
+        var (exitCode, output, error) = ChildProcess.Run(
             "dotnet", arguments, Repository.Root, TimeSpan.FromMinutes(3), "the .NET SDK (dotnet) must be on PATH");
         Assert.True(exitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {exitCode}:\n{output}\n{error}");
 

@@ -1,8 +1,6 @@
-using ToxicFunctions.Tests.Infrastructure;
-
 namespace ToxicFunctions.Tests.Deploy;
 
-/// <summary>The checkout the tests run from, and the commands the deployment tests run in it.</summary>
+/// <summary>The checkout the tests run from.</summary>
 internal static class Repository
 {
     private static readonly Lazy<string> s_root = new(Locate);
@@ -12,11 +10,6 @@ internal static class Repository
 
     /// <summary>A path under the root, from '/'-separated parts.</summary>
     public static string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
-
-    /// <summary>Runs a program to its end in <paramref name="workingDirectory"/> (see <see cref="ChildProcess.Run"/>).</summary>
-    public static (int ExitCode, string Output, string Error) Run(
-        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, string missingHint) =>
-        ChildProcess.Run(program, arguments, workingDirectory, timeout, missingHint);
 
     private static string Locate()
     {

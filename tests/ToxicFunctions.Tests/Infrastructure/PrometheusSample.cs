@@ -39,6 +39,17 @@ internal sealed partial record PrometheusSample(string Name, IReadOnlyDictionary
         return samples;
     }
 
+    /// <summary>Scrapes <c>GET /metrics</c> of <paramref name="http"/>'s server as Prometheus does (its Accept header) and parses every sample.</summary>
+    public static async Task<List<PrometheusSample>> ScrapeAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        return Parse(await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>The value of the one sample named <paramref name="name"/> that carries <paramref name="labels"/> (among others), or 0 when there is none.</summary>
     /// <exception cref="InvalidOperationException">More than one sample matches.</exception>
     public static double ValueOf(IEnumerable<PrometheusSample> samples, string name, params (string Name, string Value)[] labels) =>

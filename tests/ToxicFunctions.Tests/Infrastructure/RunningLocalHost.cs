@@ -50,13 +50,7 @@ public sealed class RunningLocalHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Bounded, so that a host that cannot stop fails its test instead of hanging the run.
-        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await _app.StopAsync(stopping.Token);
-        }
-
-        await _app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        await HostShutdown.StopAndDisposeAsync(_app);
     }
 
 

@@ -89,13 +89,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Bounded, so that a host that cannot stop fails its test instead of hanging the run.
-        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await _host.StopAsync(stopping.Token);
-        }
-
-        await ((IAsyncDisposable)_host).DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        await HostShutdown.StopAndDisposeAsync(_host);
     }
 
 

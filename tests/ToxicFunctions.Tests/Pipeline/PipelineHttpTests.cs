@@ -108,7 +108,7 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
 
         // The run's validation, training and the requests above are in the host's metrics, as Prometheus scrapes them.
         var model = scores.GetProperty("model").GetString()!;
-        var samples = PrometheusSample.Parse(await http.GetStringAsync("metrics"));
+        var samples = await PrometheusSample.ScrapeAsync(http);
         Assert.True(samples.Where(s => s.Name == "toxic_validation_runs_total" && s.Labels.GetValueOrDefault("suite") == "staging").Sum(s => s.Value) >= 1, "no validation run counted");
         Assert.True(PrometheusSample.ValueOf(samples, "toxic_training_duration_seconds_count", ("model", model)) >= 1, "no training counted");
         Assert.Contains(samples, s => s.Name == "toxic_training_auc" && s.Labels.GetValueOrDefault("model") == model && s.Value is > 0.5 and <= 1);

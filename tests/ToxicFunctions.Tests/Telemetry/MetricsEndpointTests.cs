@@ -42,7 +42,7 @@ public sealed class MetricsEndpointTests(TestDatabase database) : IClassFixture<
                 Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             }
 
-            var samples = await ScrapeAsync(server.Http);
+            var samples = await PrometheusSample.ScrapeAsync(server.Http);
 
             // Five requests reached the batcher (the malformed one was refused before it), seven comments were scored.
             Assert.Equal(5, PrometheusSample.ValueOf(samples, "toxic_scoring_request_duration_seconds_count", ("outcome", "scored")));
@@ -72,7 +72,7 @@ public sealed class MetricsEndpointTests(TestDatabase database) : IClassFixture<
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         // Other tests' hosts may run in this process too: the figures are compared before and after this load.
-        var before = await ScrapeAsync(http);
+        var before = await PrometheusSample.ScrapeAsync(http);
         var blobs = database.Get<BlobServiceClient>().GetBlobContainerClient(container);
         await blobs.CreateIfNotExistsAsync();
         await blobs.GetBlobClient("counted.csv").UploadAsync(
@@ -86,22 +86,11 @@ public sealed class MetricsEndpointTests(TestDatabase database) : IClassFixture<
             await Task.Delay(200);
         }
 
-        var after = await ScrapeAsync(http);
+        var after = await PrometheusSample.ScrapeAsync(http);
         double Delta(string name, params (string, string)[] labels) =>
             PrometheusSample.ValueOf(after, name, labels) - PrometheusSample.ValueOf(before, name, labels);
         Assert.True(Delta("toxic_loads_total", ("outcome", "Loaded")) >= 1, "no load counted");
         Assert.True(Delta("toxic_rows_ingested_total") >= 3, "fewer than the 3 loaded rows counted");
         Assert.True(Delta("toxic_rows_rejected_total") >= 1, "the rejected row was not counted");
-    }
-
-    /// <summary>Scrapes <c>GET /metrics</c> as Prometheus does (its Accept header) and parses every sample.</summary>
-    private static async Task<List<PrometheusSample>> ScrapeAsync(HttpClient http)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
-        request.Headers.TryAddWithoutValidation("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1");
-        using var response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        return PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
     }
 }

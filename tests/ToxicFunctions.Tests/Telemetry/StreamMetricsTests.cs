@@ -1,4 +1,3 @@
-using System.Net;
 using Confluent.Kafka;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tests.Streaming;
@@ -19,7 +18,7 @@ public sealed class StreamMetricsTests(TestDatabase database) : IClassFixture<Te
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         // Other tests' hosts may run in this process too: the figures are compared before and after.
-        var before = await ScrapeAsync(http);
+        var before = await PrometheusSample.ScrapeAsync(http);
         await scenario.InsertAsync(300);
         await scenario.AssertStagingEqualsSourceAsync();
         using (var producer = StreamScenario.Producer())
@@ -35,19 +34,12 @@ public sealed class StreamMetricsTests(TestDatabase database) : IClassFixture<Te
             await Task.Delay(100);
         }
 
-        var after = await ScrapeAsync(http);
+        var after = await PrometheusSample.ScrapeAsync(http);
         double Delta(string name) => PrometheusSample.ValueOf(after, name) - PrometheusSample.ValueOf(before, name);
         Assert.True(Delta("toxic_stream_changes_applied_total") >= 300, "fewer than the 300 applied changes counted");
         Assert.True(Delta("toxic_stream_latency_seconds_count") >= 300, "fewer than 300 latencies recorded");
         Assert.True(Delta("toxic_stream_latency_seconds_sum") > 0, "no latency measured");
         Assert.True(Delta("toxic_stream_dead_letters_total") >= 1, "the dead letter was not counted");
         Assert.Contains(after, s => s.Name == "toxic_stream_offset_gaps_total");
-    }
-
-    private static async Task<List<PrometheusSample>> ScrapeAsync(HttpClient http)
-    {
-        using var response = await http.GetAsync("metrics");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
     }
 }
