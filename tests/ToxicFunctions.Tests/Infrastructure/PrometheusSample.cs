@@ -50,10 +50,13 @@ internal sealed partial record PrometheusSample(string Name, IReadOnlyDictionary
         return Parse(await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>The value of the one sample named <paramref name="name"/> that carries <paramref name="labels"/> (among others), or 0 when there is none.</summary>
-    /// <exception cref="InvalidOperationException">More than one sample matches.</exception>
+    /// <summary>
+    /// The sum of the samples named <paramref name="name"/> that carry <paramref name="labels"/> (among others), 0 when
+    /// there is none. A sum, because a host's scrape can hold a series of each host in the test process (a run showed two
+    /// for one model): OpenTelemetry subscribes to meters by name.
+    /// </summary>
     public static double ValueOf(IEnumerable<PrometheusSample> samples, string name, params (string Name, string Value)[] labels) =>
-        samples.SingleOrDefault(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var v) && v == l.Value))?.Value ?? 0;
+        samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var v) && v == l.Value)).Sum(s => s.Value);
 
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)(\s+\d+)?$""")]
     private static partial Regex SampleLine();
