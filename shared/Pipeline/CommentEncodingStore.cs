@@ -131,6 +131,35 @@ public sealed class CommentEncodingStore(NpgsqlDataSource dataSource, IOptions<P
         return comments.Count;
     }
 
+    /// <summary>
+    /// Counts live staged comments that have no kept features for <paramref name="settings"/> yet, the encoding timer's
+    /// backlog, up to <paramref name="cap"/> (returns <paramref name="cap"/> when at least that many are missing: the count
+    /// hashes every staged text it passes). Answers 0 without a search when the last search found none and staging has
+    /// not changed since.
+    /// </summary>
+    public async Task<long> CountBacklogAsync(FeatureSettings settings, int cap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cap, 1);
+        var encoder = EncoderKey(settings);
+        if (_settled.TryGetValue(encoder, out var settled) && settled == await StagingSignatureAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT count(*) FROM (
+                SELECT 1
+                FROM staging.all_comments s
+                WHERE NOT EXISTS (SELECT 1 FROM ml.comment_encodings e WHERE e.encoder = $1 AND e.text_sha256 = sha256(convert_to(s.comment_text, 'UTF8')))
+                LIMIT $2) missing
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = encoder });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = cap });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     // Rows written to staging, and encodings removed, so far: unchanged means nothing new can be missing.
     private async Task<long> StagingSignatureAsync(CancellationToken cancellationToken)
     {

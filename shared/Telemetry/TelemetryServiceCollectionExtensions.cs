@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -29,6 +30,17 @@ public static class TelemetryServiceCollectionExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(ToxicMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        return services;
+    }
+
+    /// <summary>
+    /// Samples the consumer lag and the encoder backlog into <see cref="ToxicMetrics"/> (<see cref="BacklogSampler"/>),
+    /// for a host that runs the stream function; settings of section <c>Telemetry</c>, validated at start.
+    /// </summary>
+    public static IServiceCollection AddToxicBacklogSampling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<BacklogSampler>();
         return services;
     }
 }

@@ -20,13 +20,17 @@ namespace ToxicFunctions.Telemetry;
 /// change's source commit to the staging commit that applied it; <c>toxic.stream.dead_letters</c>
 /// [toxic_stream_dead_letters_total]; <c>toxic.stream.offset_gaps</c> [toxic_stream_offset_gaps_total] and
 /// <c>toxic.stream.offset_gap.events</c> [toxic_stream_offset_gap_events_total], gaps found and the offsets they
-/// skipped (see <see cref="Streaming.OffsetGap"/>);</item>
+/// skipped (see <see cref="Streaming.OffsetGap"/>); <c>toxic.stream.consumer.lag</c> [toxic_stream_consumer_lag], events
+/// of each <c>topic</c> and <c>partition</c> the stream function's consumer group has not consumed (sampled, see
+/// <see cref="BacklogSampler"/>);</item>
 /// <item>data quality: <c>toxic.validation.runs</c> [toxic_validation_runs_total] by <c>suite</c> and <c>status</c>
 /// (Passed, Warned, Failed); <c>toxic.validation.expectations.failed</c> [toxic_validation_expectations_failed_total]
 /// by <c>suite</c> and <c>severity</c> (error, warn);</item>
 /// <item>training: <c>toxic.training.duration</c> [toxic_training_duration_seconds], a histogram of a pipeline run's
 /// train step (snapshot read to artifacts stored); <c>toxic.training.auc</c> [toxic_training_auc] and
-/// <c>toxic.training.f1</c> [toxic_training_f1], the hold-out figures of each <c>model</c>'s last trained run.</item>
+/// <c>toxic.training.f1</c> [toxic_training_f1], the hold-out figures of each <c>model</c>'s last trained run;
+/// <c>toxic.encoder.backlog</c> [toxic_encoder_backlog], staged comments the encoding timer has not encoded yet
+/// (sampled, capped at <see cref="BacklogSampler.EncoderBacklogCap"/>).</item>
 /// </list>
 /// Thread-safe.
 /// </summary>
@@ -50,6 +54,8 @@ public sealed class ToxicMetrics
     private readonly Histogram<double> _trainingDuration;
     private readonly ConcurrentDictionary<string, (double Auc, double F1)> _lastTraining = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _servedVersions = new(StringComparer.Ordinal);
+    private volatile IReadOnlyList<Streaming.ConsumerLag> _consumerLag = [];
+    private long _encoderBacklogValue = -1; // -1: not measured (no series)
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
     public ToxicMetrics(IMeterFactory meterFactory)
@@ -100,6 +106,16 @@ public sealed class ToxicMetrics
             () => PerModel(_lastTraining, last => last.F1),
             "1",
             "Hold-out F1 at the threshold of each model's last trained run.");
+        meter.CreateObservableGauge(
+            "toxic.stream.consumer.lag",
+            () => _consumerLag.Select(lag => new Measurement<long>(lag.Events, Tag("topic", lag.Topic), Tag("partition", lag.Partition))),
+            "{event}",
+            "Events of each partition of the change-event topic that the stream function's consumer group has not consumed.");
+        meter.CreateObservableGauge(
+            "toxic.encoder.backlog",
+            () => Interlocked.Read(ref _encoderBacklogValue) is var value && value >= 0 ? [new Measurement<long>(value)] : Array.Empty<Measurement<long>>(),
+            "{comment}",
+            "Staged comments without kept encoder features: the encoding timer's work to do.");
     }
 
     /// <summary>Counts one announced object version and, when it loaded, its rows.</summary>
@@ -162,6 +178,16 @@ public sealed class ToxicMetrics
         _batchSize.Record(comments);
         _servedVersions[model] = version ?? 0;
     }
+
+    /// <summary>Sets the consumer lag of every partition, as last measured; an empty list removes the series (not measured).</summary>
+    public void SetConsumerLag(IReadOnlyList<Streaming.ConsumerLag> lag)
+    {
+        ArgumentNullException.ThrowIfNull(lag);
+        _consumerLag = lag;
+    }
+
+    /// <summary>Sets the encoder backlog in comments, as last measured; null removes the series (not measured).</summary>
+    public void SetEncoderBacklog(long? comments) => Interlocked.Exchange(ref _encoderBacklogValue, comments ?? -1);
 
     /// <summary>One measurement per model of <paramref name="values"/>, tagged with its name.</summary>
     private static IEnumerable<Measurement<T>> PerModel<TValue, T>(ConcurrentDictionary<string, TValue> values, Func<TValue, T> select)

@@ -29,6 +29,7 @@ public static class LocalFunctionHost
 
         // The product's metrics (ToxicMetrics) for a Prometheus server to scrape at GET /metrics.
         builder.Services.AddToxicTelemetryExport("toxic-localhost");
+        builder.Services.AddToxicBacklogSampling(builder.Configuration);
 
         var app = builder.Build();
         app.UseStatusCodePages();

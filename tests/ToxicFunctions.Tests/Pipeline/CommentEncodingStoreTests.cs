@@ -107,4 +107,40 @@ public sealed class CommentEncodingStoreTests(TestDatabase database) : IClassFix
         Assert.Equal(0, await store.EncodeStagedAsync(s_settings, 2, CancellationToken.None));
         Assert.Equal(3L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.comment_encodings"));
     }
+
+    [Fact]
+    public async Task The_backlog_counts_live_staged_comments_without_features_up_to_the_cap()
+    {
+        var store = new CommentEncodingStore(database.DataSource, Options.Create(new PipelineOptions()));
+        await database.ExecuteAsync("TRUNCATE staging.comments, staging.loads, staging.stream_comments, ml.comment_encodings CASCADE");
+        var load = await StagingRows.AddLoadAsync(database);
+        await StagingRows.AddBatchAsync(database, load, 2, Guid.NewGuid(), "first backlog comment", 0, StagingRows.Tokens(5));
+        await StagingRows.AddBatchAsync(database, load, 3, Guid.NewGuid(), "second backlog comment", 1, StagingRows.Tokens(6));
+        await StagingRows.AddBatchAsync(database, load, 4, Guid.NewGuid(), "first backlog comment", 0, StagingRows.Tokens(5));
+        var pending = await StagingRows.AddLoadAsync(database, status: "loading");
+        await StagingRows.AddBatchAsync(database, pending, 2, Guid.NewGuid(), "not loaded yet", 0, StagingRows.Tokens(4));
+        await StagingRows.PutStreamAsync(database, Guid.NewGuid(), "a streamed backlog comment", 0, "0/10");
+        await StagingRows.PutStreamAsync(database, Guid.NewGuid(), null, 0, "0/11");
+
+        // Copies count each; rows of a load still loading and tombstones are not staged comments.
+        Assert.Equal(4L, await store.CountBacklogAsync(s_settings, 100, CancellationToken.None));
+        Assert.Equal(3L, await store.CountBacklogAsync(s_settings, 3, CancellationToken.None));
+
+        Assert.Equal(2, await store.EncodeStagedAsync(s_settings, 2, CancellationToken.None));
+        Assert.Equal(1L, await store.CountBacklogAsync(s_settings, 100, CancellationToken.None));
+        while (await store.EncodeStagedAsync(s_settings, 2, CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal(0L, await store.CountBacklogAsync(s_settings, 100, CancellationToken.None));
+        await StagingRows.PutStreamAsync(database, Guid.NewGuid(), "one more streamed comment", 1, "0/12");
+
+        // Seen once PostgreSQL's table statistics count the write (a backend reports them within a second or so).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await store.CountBacklogAsync(s_settings, 100, CancellationToken.None) != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the new staged comment was not in the backlog within 30 s");
+            await Task.Delay(100);
+        }
+    }
 }

@@ -14,7 +14,7 @@ public sealed class StreamMetricsTests(TestDatabase database) : IClassFixture<Te
     public async Task Applied_changes_their_latency_and_a_dead_letter_are_counted()
     {
         var scenario = new StreamScenario(database);
-        await using var host = await scenario.StartAsync();
+        await using var host = await scenario.StartAsync(extra: new Dictionary<string, string?> { ["Telemetry:SampleInterval"] = "00:00:01" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         // Other tests' hosts may run in this process too: the figures are compared before and after.
@@ -41,5 +41,17 @@ public sealed class StreamMetricsTests(TestDatabase database) : IClassFixture<Te
         Assert.True(Delta("toxic_stream_latency_seconds_sum") > 0, "no latency measured");
         Assert.True(Delta("toxic_stream_dead_letters_total") >= 1, "the dead letter was not counted");
         Assert.Contains(after, s => s.Name == "toxic_stream_offset_gaps_total");
+
+        // The sampled gauges: the group has consumed the scenario's topic to its end (a sample per second).
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        List<PrometheusSample> sampled;
+        while (!(sampled = await PrometheusSample.ScrapeAsync(http)).Any(s => s.Name == "toxic_stream_consumer_lag" && s.Labels["topic"] == scenario.Topic) ||
+            PrometheusSample.ValueOf(sampled, "toxic_stream_consumer_lag", ("topic", scenario.Topic)) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the consumer lag of the scenario's topic was not sampled down to 0 within 30 s");
+            await Task.Delay(200);
+        }
+
+        Assert.Contains(sampled, s => s.Name == "toxic_encoder_backlog");
     }
 }
