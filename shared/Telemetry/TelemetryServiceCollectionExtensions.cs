@@ -18,10 +18,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>The setting of the Application Insights connection string (Azure's standard variable); set, traces, metrics and logs go there.</summary>
     public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    /// <summary>Adds <see cref="ToxicMetrics"/> once, whichever of the product's registrations asks first, with the meter factory it needs.</summary>
+    /// <summary>Adds <see cref="ToxicMetrics"/> once, whichever of the product's registrations asks first.</summary>
     public static IServiceCollection AddToxicMetrics(this IServiceCollection services)
     {
-        services.AddMetrics();
         services.TryAddSingleton<ToxicMetrics>();
         return services;
     }

@@ -57,11 +57,15 @@ public sealed class ToxicMetrics
     private volatile IReadOnlyList<Streaming.ConsumerLag> _consumerLag = [];
     private long _encoderBacklogValue = -1; // -1: not measured (no series)
 
-    /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
-    public ToxicMetrics(IMeterFactory meterFactory)
+    // One meter for the process, never disposed. OpenTelemetry subscribes to meters by name and shares one metric stream
+    // among instruments of the same name: with a meter per host (IMeterFactory's), the first host to stop would end the
+    // streams of every other host in the process (tests run many). Instruments of two instances in one process add up.
+    private static readonly Meter s_meter = new(MeterName);
+
+    /// <summary>Creates the instruments, on the process's meter <see cref="MeterName"/>.</summary>
+    public ToxicMetrics()
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
+        var meter = s_meter;
         _loads = meter.CreateCounter<long>("toxic.loads", "{load}", "Object versions announced for batch ingestion, by outcome.");
         _rowsIngested = meter.CreateCounter<long>("toxic.rows.ingested", "{row}", "Rows loaded into staging.comments by batch ingestion.");
         _rowsRejected = meter.CreateCounter<long>("toxic.rows.rejected", "{row}", "Malformed rows of loaded versions, recorded in staging.rejected_records.");
