@@ -39,7 +39,7 @@ public sealed partial class PrometheusRulesTests
         }
 
         var alerts = Alerts().Select(a => Scalar(a, "alert")!).ToList();
-        Assert.Equal(11, alerts.Count);
+        Assert.NotEmpty(alerts);
         Assert.Empty(alerts.Except(firing, StringComparer.Ordinal));
         Assert.Empty(alerts.Except(quiet, StringComparer.Ordinal));
         Assert.Empty(firing.Union(quiet).Except(alerts, StringComparer.Ordinal)); // no test of an alert that is gone
@@ -104,7 +104,7 @@ public sealed partial class PrometheusRulesTests
             }
 
             var output = Promtool.Succeed(["check", "config", "prometheus.yml"], work.FullName);
-            Assert.Contains("SUCCESS: 11 rules found", output, StringComparison.Ordinal);
+            Assert.Contains($"SUCCESS: {Alerts().Count} rules found", output, StringComparison.Ordinal);
         }
         finally
         {
