@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using ToxicFunctions.Streaming;
+using ToxicFunctions.Telemetry;
 
 namespace ToxicFunctions.Functions.Streaming;
 
@@ -19,7 +20,14 @@ public sealed class StreamCommentChanges(StreamChangeApplier applier, ILogger<St
         [KafkaTrigger("Kafka:BootstrapServers", "%Kafka:Topic%", ConsumerGroup = "%Kafka:ConsumerGroup%", IsBatched = true)] KafkaRecord[] records,
         CancellationToken cancellationToken)
     {
-        var messages = records.Select(r => new StreamMessage(r.Topic, r.Partition, r.Offset, r.Key, r.Value, r.Timestamp is { Type: not KafkaTimestampType.NotAvailable } t ? t.DateTimeOffset : null)).ToList();
+        var messages = records.Select(r => new StreamMessage(
+            r.Topic,
+            r.Partition,
+            r.Offset,
+            r.Key,
+            r.Value,
+            r.Timestamp is { Type: not KafkaTimestampType.NotAvailable } t ? t.DateTimeOffset : null,
+            Array.Find(r.Headers, h => h.Key == ToxicTracing.TraceParentHeader)?.GetValueAsString())).ToList();
         var result = await applier.ApplyAsync(messages, cancellationToken);
         logger.LogInformation(
             "Stream batch: {Events} events, {Applied} applied, {Tombstones} tombstones, {DeadLettered} dead-lettered",

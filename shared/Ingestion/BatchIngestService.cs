@@ -29,9 +29,18 @@ public sealed class BatchIngestService(
     /// <summary>Ingests the object (a folder marker is recorded as skipped); the content stream is read to its end (or until the object fails).</summary>
     public async Task<IngestResult> IngestAsync(RawObject obj, CancellationToken cancellationToken = default)
     {
-        var result = await LoadAsync(obj, cancellationToken);
-        metrics.RecordLoad(result);
-        return result;
+        ArgumentNullException.ThrowIfNull(obj);
+        using var activity = StartIngestActivity(obj.Reference);
+        try
+        {
+            var result = await LoadAsync(obj, cancellationToken);
+            metrics.RecordLoad(result);
+            return Traced(activity, result);
+        }
+        catch (Exception e) when (ToxicTracing.Fail(activity, e))
+        {
+            throw;
+        }
     }
 
     /// <summary>
@@ -46,8 +55,41 @@ public sealed class BatchIngestService(
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is one that loads rows.</exception>
     public async Task<IngestResult> RecordUnloadedAsync(ObjectRef reference, IngestOutcome outcome, string reason, CancellationToken cancellationToken = default)
     {
-        var result = await RecordUnloadedCoreAsync(reference, outcome, reason, cancellationToken);
-        metrics.RecordLoad(result);
+        ArgumentNullException.ThrowIfNull(reference);
+        using var activity = StartIngestActivity(reference);
+        try
+        {
+            var result = await RecordUnloadedCoreAsync(reference, outcome, reason, cancellationToken);
+            metrics.RecordLoad(result);
+            return Traced(activity, result);
+        }
+        catch (Exception e) when (ToxicTracing.Fail(activity, e))
+        {
+            throw;
+        }
+    }
+
+    private static Activity? StartIngestActivity(ObjectRef reference)
+    {
+        var activity = ToxicTracing.Source.StartActivity("ingest");
+        activity?.SetTag("toxic.object.store", reference.Store);
+        activity?.SetTag("toxic.object.container", reference.Container);
+        activity?.SetTag("toxic.object.key", reference.Key);
+        activity?.SetTag("toxic.object.version", reference.Version);
+        return activity;
+    }
+
+    private static IngestResult Traced(Activity? activity, IngestResult result)
+    {
+        activity?.SetTag("toxic.load.id", result.LoadId);
+        activity?.SetTag("toxic.load.outcome", result.Outcome.ToString());
+        activity?.SetTag("toxic.load.rows", result.RowsLoaded);
+        activity?.SetTag("toxic.load.rejected", result.RowsRejected);
+        if (result.Outcome == IngestOutcome.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Reason);
+        }
+
         return result;
     }
 
@@ -102,6 +144,11 @@ public sealed class BatchIngestService(
 
     private async Task<(long Loaded, long Rejected)> CopyAsync(NpgsqlConnection connection, long loadId, Stream content, CancellationToken cancellationToken)
     {
+        using var activity = ToxicTracing.Source.StartActivity("COPY staging.comments", ActivityKind.Client);
+        activity?.SetTag("db.system.name", "postgresql");
+        activity?.SetTag("db.operation.name", "COPY");
+        activity?.SetTag("db.collection.name", "staging.comments");
+        activity?.SetTag("toxic.load.id", loadId);
         var settings = options.Value;
         var parallelism = settings.MaxDegreeOfParallelism > 0 ? settings.MaxDegreeOfParallelism : Environment.ProcessorCount;
         var batches = Channel.CreateBounded<Task<CommentBatch>>(
@@ -121,7 +168,12 @@ public sealed class BatchIngestService(
 
             await producer;
             await writer.CompleteAsync(cancellationToken);
+            activity?.SetTag("db.response.returned_rows", writer.RowsLoaded);
             return (writer.RowsLoaded, writer.RowsRejected);
+        }
+        catch (Exception e) when (ToxicTracing.Fail(activity, e))
+        {
+            throw;
         }
         finally
         {

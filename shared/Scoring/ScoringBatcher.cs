@@ -127,6 +127,11 @@ public sealed class ScoringBatcher : IAsyncDisposable
 
     private async Task ScoreBatchAsync(List<Pending> batch)
     {
+        // One span per model run, linked to the span of each request it answers (the batch has no single parent).
+        using var activity = ToxicTracing.Source.HasListeners()
+            ? ToxicTracing.Source.StartActivity(
+                "score", ActivityKind.Internal, parentContext: default, links: batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)))
+            : null;
         try
         {
             using var lease = await _source.AcquireAsync(CancellationToken.None)
@@ -136,6 +141,10 @@ public sealed class ScoringBatcher : IAsyncDisposable
             var texts = batch.Count == 1 ? batch[0].Texts : [.. batch.SelectMany(p => p.Texts)];
             var scored = model.Scorer.ScoreTexts(texts);
             _metrics.RecordScoringBatch(texts.Count, model.Name, model.Version);
+            activity?.SetTag("toxic.model.name", model.Name);
+            activity?.SetTag("toxic.model.version", model.Version);
+            activity?.SetTag("toxic.scoring.requests", batch.Count);
+            activity?.SetTag("toxic.scoring.comments", texts.Count);
             var offset = 0;
             foreach (var pending in batch)
             {
@@ -153,6 +162,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
         }
         catch (Exception e)
         {
+            ToxicTracing.Fail(activity, e);
             if (e is not (NoModelException or ChampionUnavailableException))
             {
                 _logger.LogError(e, "Scoring a batch of {Requests} requests failed", batch.Count);
@@ -173,6 +183,9 @@ public sealed class ScoringBatcher : IAsyncDisposable
         public CancellationToken Cancellation { get; } = cancellation;
 
         public long Arrived { get; } = Stopwatch.GetTimestamp();
+
+        /// <summary>The span of the request (its HTTP server span), which the model run's span links to.</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
 
         public TaskCompletionSource<ScoringResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

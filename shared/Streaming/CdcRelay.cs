@@ -97,6 +97,7 @@ public sealed class CdcRelay(
             {
                 case TransactionBegun:
                     transaction = acknowledgements.Begin();
+                    transaction.Trace = StartTransactionActivity(slot.Name);
                     break;
 
                 case CapturedChange change:
@@ -105,9 +106,24 @@ public sealed class CdcRelay(
 
                 case TransactionCommitted commit when transaction is not null:
                     acknowledgements.Commit(transaction, commit.EndLsn);
+                    transaction.Trace?.SetTag("toxic.source.end_lsn", new NpgsqlTypes.NpgsqlLogSequenceNumber(commit.EndLsn).ToString());
+                    transaction.Trace?.Stop();
                     transaction = null;
                     break;
             }
         }
+    }
+
+    // A span per source transaction relayed, the start of the trace its events continue in the stream function. It
+    // spans the relay's reading of the transaction, so it is started without becoming the loop's current span.
+    private static System.Diagnostics.Activity? StartTransactionActivity(string slot)
+    {
+        var previous = System.Diagnostics.Activity.Current;
+        var activity = Telemetry.ToxicTracing.Source.StartActivity("relay transaction", System.Diagnostics.ActivityKind.Producer, parentContext: default);
+        System.Diagnostics.Activity.Current = previous;
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("toxic.source.slot", slot);
+        return activity;
     }
 }

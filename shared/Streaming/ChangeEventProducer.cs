@@ -46,6 +46,11 @@ internal sealed class ChangeEventProducer(IProducer<byte[]?, byte[]?> producer, 
     {
         acknowledgements.Sent(transaction);
         var message = new Message<byte[]?, byte[]?> { Key = key, Value = value };
+        if (transaction.Trace is { } trace)
+        {
+            message.Headers = [new Header(Telemetry.ToxicTracing.TraceParentHeader, System.Text.Encoding.ASCII.GetBytes(trace.Id!))];
+        }
+
         while (true)
         {
             try

@@ -121,5 +121,8 @@ internal sealed class RelayAcknowledgements
         public bool Committed { get; set; }
 
         public ulong EndLsn { get; set; }
+
+        /// <summary>The transaction's span (null when nothing records traces): its events carry it as their <c>traceparent</c>.</summary>
+        public System.Diagnostics.Activity? Trace { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -100,6 +101,49 @@ public sealed class StreamChangeApplier(
     public async Task<StreamBatchResult> ApplyAsync(IReadOnlyList<StreamMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        using var activity = StartBatchActivity(messages);
+        try
+        {
+            var result = await ApplyCoreAsync(messages, cancellationToken);
+            activity?.SetTag("toxic.stream.applied", result.Applied);
+            activity?.SetTag("toxic.stream.dead_lettered", result.DeadLettered);
+            return result;
+        }
+        catch (Exception e) when (ToxicTracing.Fail(activity, e))
+        {
+            throw;
+        }
+    }
+
+    // The batch's span, linked to the relay's span of each source transaction whose events it holds.
+    private static Activity? StartBatchActivity(IReadOnlyList<StreamMessage> messages)
+    {
+        if (!ToxicTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = messages
+            .Select(m => m.TraceParent)
+            .Where(t => t is not null)
+            .Distinct(StringComparer.Ordinal)
+            .Select(t => ActivityContext.TryParse(t, null, out var context) ? new ActivityLink(context) : default)
+            .Where(l => l.Context != default)
+            .ToList();
+        var activity = ToxicTracing.Source.StartActivity("stream batch", ActivityKind.Consumer, Activity.Current?.Context ?? default, links: links);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
+        if (messages.Count > 0)
+        {
+            activity?.SetTag("messaging.destination.name", messages[0].Topic);
+        }
+
+        return activity;
+    }
+
+    private async Task<StreamBatchResult> ApplyCoreAsync(IReadOnlyList<StreamMessage> messages, CancellationToken cancellationToken)
+    {
         var placeholder = cdc.Value.UnavailableValuePlaceholder;
         var latest = new Dictionary<Guid, (CommentChange Change, StreamMessage Message)>();
         var latestText = new Dictionary<Guid, CommentChange>();

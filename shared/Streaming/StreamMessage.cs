@@ -7,4 +7,6 @@ namespace ToxicFunctions.Streaming;
 /// <param name="Key">The key bytes (UTF-8 JSON for Debezium events), if any.</param>
 /// <param name="Value">The value bytes; null for a tombstone.</param>
 /// <param name="Timestamp">The record's Kafka timestamp, when the trigger provides it.</param>
-public sealed record StreamMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, DateTimeOffset? Timestamp = null);
+/// <param name="TraceParent">The W3C <c>traceparent</c> header the relay set (its source transaction's span), if any.</param>
+public sealed record StreamMessage(
+    string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, DateTimeOffset? Timestamp = null, string? TraceParent = null);

@@ -1,14 +1,23 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace ToxicFunctions.Telemetry;
 
-/// <summary>Registers <see cref="ToxicMetrics"/> and how a host exports it.</summary>
+/// <summary>Registers <see cref="ToxicMetrics"/>, the product's traces, and how a host exports them.</summary>
 public static class TelemetryServiceCollectionExtensions
 {
+    /// <summary>The setting of the OTLP collector's endpoint (OpenTelemetry's standard variable); set, traces, metrics and logs go there.</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>The setting of the Application Insights connection string (Azure's standard variable); set, traces, metrics and logs go there.</summary>
+    public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
     /// <summary>Adds <see cref="ToxicMetrics"/> once, whichever of the product's registrations asks first, with the meter factory it needs.</summary>
     public static IServiceCollection AddToxicMetrics(this IServiceCollection services)
     {
@@ -18,18 +27,49 @@ public static class TelemetryServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Exports <see cref="ToxicMetrics"/> through OpenTelemetry as <paramref name="serviceName"/>, for a Prometheus
-    /// server to scrape at the endpoint the host maps with <c>MapPrometheusScrapingEndpoint()</c> (<c>GET /metrics</c>).
-    /// Every scrape is computed afresh (the exporter would otherwise answer from a copy up to 300 ms old).
+    /// Exports the product's telemetry through OpenTelemetry as <paramref name="serviceName"/>:
+    /// <list type="bullet">
+    /// <item>metrics (<see cref="ToxicMetrics"/>) always, for a Prometheus server to scrape at the endpoint the host maps
+    /// with <c>MapPrometheusScrapingEndpoint()</c> (<c>GET /metrics</c>), every scrape computed afresh (the exporter would
+    /// otherwise answer from a copy up to 300 ms old);</item>
+    /// <item>traces (<see cref="ToxicTracing"/>, Durable Task's, incoming and outgoing HTTP) and logs (with their trace
+    /// and span ids) when <see cref="OtlpEndpointSetting"/> or <see cref="AzureMonitorSetting"/> is set, or
+    /// <c>Telemetry:Tracing</c> (<see cref="TelemetryOptions.Tracing"/>): spans are not even created otherwise.</item>
+    /// </list>
+    /// Every exporter named by a setting also receives the metrics.
     /// </summary>
-    public static IServiceCollection AddToxicTelemetryExport(this IServiceCollection services, string serviceName)
+    public static IServiceCollection AddToxicTelemetryExport(
+        this IServiceCollection services, string serviceName, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddToxicMetrics();
-        services.AddOpenTelemetry()
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        var azureMonitor = !string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]);
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(ToxicMetrics.MeterName)
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        if (otlp || azureMonitor || configuration.GetValue<bool>($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.Tracing)}"))
+        {
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(ToxicTracing.SourceName, ToxicTracing.DurableTaskSourceName)
+                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Request.Path != "/metrics")
+                    .AddHttpClientInstrumentation())
+                .WithLogging();
+        }
+
+        if (otlp)
+        {
+            telemetry.UseOtlpExporter(); // reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself
+        }
+
+        if (azureMonitor)
+        {
+            telemetry.UseAzureMonitorExporter(options => options.ConnectionString = configuration[AzureMonitorSetting]);
+        }
+
         return services;
     }
 

@@ -75,7 +75,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton<ModelSource>(source);
         builder.Services.AddToxicScoring(builder.Configuration);
         builder.Services.AddProblemDetails();
-        builder.Services.AddToxicTelemetryExport("toxic-serve");
+        builder.Services.AddToxicTelemetryExport("toxic-serve", builder.Configuration);
         var app = builder.Build();
         app.UseStatusCodePages();
         app.MapPrometheusScrapingEndpoint();

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Storage;
 
+using ToxicFunctions.Telemetry;
+
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
@@ -110,6 +112,8 @@ internal sealed class BlobTriggerPoller(
 
     private async Task InvokeAsync(BlobClient blob, CancellationToken cancellationToken)
     {
+        using var activity = InvocationActivity.Start(function.Name, "datasource");
+        activity?.SetTag("toxic.blob.name", blob.Name);
         await using var scope = scopes.CreateAsyncScope();
         var method = function.Method;
         var instance = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, method.DeclaringType!);
@@ -121,7 +125,7 @@ internal sealed class BlobTriggerPoller(
             await task;
             result = method.ReturnType.IsGenericType ? method.ReturnType.GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
         }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
+        catch (TargetInvocationException e) when (e.InnerException is not null && !ToxicTracing.Fail(activity, e.InnerException))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
             throw;

@@ -4,6 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using ToxicFunctions.Streaming;
 
+using ToxicFunctions.Telemetry;
+
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
@@ -162,6 +164,8 @@ internal sealed class KafkaTriggerListener : BackgroundService
     /// <summary>Invokes the function once with a batch (one record when the trigger is not batched); throws what it throws.</summary>
     private async Task InvokeAsync(KafkaRecord[] records, CancellationToken stoppingToken)
     {
+        using var activity = InvocationActivity.Start(Name, "pubsub");
+        activity?.SetTag("messaging.batch.message_count", records.Length);
         await using var scope = _scopes.CreateAsyncScope();
         var method = _function.Method;
         var instance = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, method.DeclaringType!);
@@ -169,7 +173,7 @@ internal sealed class KafkaTriggerListener : BackgroundService
         {
             await (Task)method.Invoke(instance, [.. _binders.Select(bind => bind(records, stoppingToken))])!;
         }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
+        catch (TargetInvocationException e) when (e.InnerException is not null && !ToxicTracing.Fail(activity, e.InnerException))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
             throw;

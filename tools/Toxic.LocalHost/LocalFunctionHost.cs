@@ -28,7 +28,7 @@ public static class LocalFunctionHost
         builder.Services.AddProblemDetails();
 
         // The product's metrics (ToxicMetrics) for a Prometheus server to scrape at GET /metrics.
-        builder.Services.AddToxicTelemetryExport("toxic-localhost");
+        builder.Services.AddToxicTelemetryExport("toxic-localhost", builder.Configuration);
         builder.Services.AddToxicBacklogSampling(builder.Configuration);
 
         var app = builder.Build();

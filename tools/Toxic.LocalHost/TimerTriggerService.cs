@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
+using ToxicFunctions.Telemetry;
+
 namespace ToxicFunctions.LocalHost;
 
 /// <summary>
@@ -53,6 +55,7 @@ internal sealed class TimerTriggerService(IServiceProvider services, IConfigurat
                 IsPastDue = started - next > TimeSpan.FromSeconds(1),
                 ScheduleStatus = new ScheduleStatus { Last = last ?? default, Next = following, LastUpdated = started },
             };
+            using var activity = InvocationActivity.Start(function.Name, "timer");
             try
             {
                 await using var scope = services.CreateAsyncScope();
@@ -65,6 +68,7 @@ internal sealed class TimerTriggerService(IServiceProvider services, IConfigurat
             }
             catch (Exception e)
             {
+                ToxicTracing.Fail(activity, e is TargetInvocationException { InnerException: { } cause } ? cause : e);
                 logger.LogError(e is TargetInvocationException { InnerException: { } inner } ? inner : e, "Timer trigger {Function} failed; next run at {Next:O}", function.Name, following);
             }
 

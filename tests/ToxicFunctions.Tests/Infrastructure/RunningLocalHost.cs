@@ -20,7 +20,8 @@ public sealed class RunningLocalHost : IAsyncDisposable
     /// <summary>The host's services (its Durable Task client, for example).</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningLocalHost> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>Starts a local host with <paramref name="settings"/> on top of the tests' defaults; <paramref name="configure"/> may add services (an exporter, say).</summary>
+    public static async Task<RunningLocalHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var port = ToxicCli.FreePort();
         var effective = new Dictionary<string, string?>
@@ -43,7 +44,11 @@ public sealed class RunningLocalHost : IAsyncDisposable
         var args = effective.Append(new("LocalHost:Urls", $"http://127.0.0.1:{port}"))
             .Select(s => $"--{s.Key}={s.Value}")
             .ToArray();
-        var app = LocalFunctionHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = LocalFunctionHost.Build(args, builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         return new RunningLocalHost(app, new Uri($"http://127.0.0.1:{port}/"));
     }

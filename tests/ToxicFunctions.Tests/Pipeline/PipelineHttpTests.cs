@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -15,14 +16,18 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         var bucket = $"test-http-{Guid.NewGuid():N}"[..24];
         await database.Get<S3RawObjects>().EnsureBucketAsync(bucket, default);
         await PipelineHarness.IngestSampleAsync(database);
-        await using var host = await RunningLocalHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Postgres:ConnectionString"] = database.ConnectionString,
-            ["Postgres:MigrateOnStartup"] = "false",
-            ["LocalHost:BlobTrigger:Enabled"] = "false",
-            ["Pipeline:ArtifactsBucket"] = bucket,
-            ["S3:ReportsBucket"] = bucket,
-        });
+        var telemetry = new InMemoryTelemetry();
+        await using var host = await RunningLocalHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Postgres:ConnectionString"] = database.ConnectionString,
+                ["Postgres:MigrateOnStartup"] = "false",
+                ["LocalHost:BlobTrigger:Enabled"] = "false",
+                ["Pipeline:ArtifactsBucket"] = bucket,
+                ["S3:ReportsBucket"] = bucket,
+                [InMemoryTelemetry.Setting.Key] = InMemoryTelemetry.Setting.Value,
+            },
+            telemetry.AddTo);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         using var early = await http.PostAsJsonAsync("api/score", new { text = "hello" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
@@ -45,6 +50,17 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
 
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         Assert.Equal(JsonValueKind.Object, status.GetProperty("customStatus").ValueKind);
+
+        // One trace: the start request, the orchestration and every activity it called (Durable Task's spans).
+        var instanceId = links.GetProperty("id").GetString();
+        var orchestration = await telemetry.WaitForSpanAsync(
+            s => s.Source.Name == "Microsoft.DurableTask" && s.Kind == ActivityKind.Server && (string?)s.GetTagItem("durabletask.task.instance_id") == instanceId,
+            TimeSpan.FromSeconds(30));
+        var run = telemetry.Spans.Where(s => s.TraceId == orchestration.TraceId).ToList();
+        Assert.Contains(run, s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("url.path") == "/api/pipelines/training");
+        var activities = run.Where(s => s.Source.Name == "Microsoft.DurableTask" && (string?)s.GetTagItem("durabletask.type") == "activity")
+            .Select(s => (string?)s.GetTagItem("durabletask.task.name")).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "Transform", "Validate", "ExtractSnapshot", "Train", "Evaluate", "Register", "Promote" }, activities);
 
         // As under the Functions host, the check-status URLs are the Durable extension's: an ended run is Gone.
         using var terminate = await http.PostAsync(links.GetProperty("terminatePostUri").GetString(), null);

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.AspNetCore.Builder;
 using Npgsql;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tokenization;
@@ -33,7 +34,8 @@ internal sealed class StreamScenario(TestDatabase database)
     /// Starts a local host (with <paramref name="extra"/> settings on top of the scenario's); with the relay, returns once
     /// its slot is streaming (snapshot taken), as a test needs.
     /// </summary>
-    public async Task<RunningLocalHost> StartAsync(bool relay = true, bool consumer = true, IDictionary<string, string?>? extra = null)
+    public async Task<RunningLocalHost> StartAsync(
+        bool relay = true, bool consumer = true, IDictionary<string, string?>? extra = null, Action<WebApplicationBuilder>? configure = null)
     {
         var settings = Settings(relay, consumer);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -41,7 +43,7 @@ internal sealed class StreamScenario(TestDatabase database)
             settings[key] = value;
         }
 
-        var host = await RunningLocalHost.StartAsync(settings);
+        var host = await RunningLocalHost.StartAsync(settings, configure);
         if (relay)
         {
             var deadline = DateTime.UtcNow.AddSeconds(90);
