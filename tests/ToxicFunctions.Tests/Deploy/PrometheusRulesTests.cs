@@ -122,22 +122,31 @@ public sealed partial class PrometheusRulesTests
         Assert.Equal("pod", Scalar(discovery, "role"));
         var namespaces = Sequence(Mapping(discovery, "namespaces"), "names").Select(n => ((YamlScalarNode)n).Value).ToList();
 
-        // The pods it keeps: each keep rule on a pod label must match the Function App's pods as rendered.
-        var keeps = Sequence(pods, "relabel_configs").Where(r => Scalar(r, "action") == "keep").ToList();
+        // The pods it keeps: each keep rule on a pod label or annotation must match the Function App's pods as rendered.
+        var keeps = Sequence(pods, "relabel_configs").Where(r => Scalar(r, "action") == "keep")
+            .Select(r => (Source: Scalar((YamlSequenceNode)r["source_labels"], 0)!, Regex: Scalar(r, "regex")!)).ToList();
+        var prefixes = new[] { "__meta_kubernetes_pod_label_", "__meta_kubernetes_pod_annotation_" };
+        Assert.All(prefixes, prefix => Assert.Contains(keeps, k => k.Source.StartsWith(prefix, StringComparison.Ordinal)));
         var local = KubernetesManifests.Targets.Single(t => t.Path == "deploy/k8s/overlays/local");
         Assert.NotEmpty(local.FunctionDeployments());
         foreach (var deployment in local.FunctionDeployments())
         {
             Assert.Contains(deployment.Str("metadata", "namespace"), namespaces);
-            var labels = RenderedTarget.PodLabels(deployment);
-            var labelKeeps = keeps.Where(k => Scalar((YamlSequenceNode)k["source_labels"], 0)!.StartsWith("__meta_kubernetes_pod_label_", StringComparison.Ordinal)).ToList();
-            Assert.NotEmpty(labelKeeps);
-            foreach (var keep in labelKeeps)
+            var metadata = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
             {
-                var label = Scalar((YamlSequenceNode)keep["source_labels"], 0)!["__meta_kubernetes_pod_label_".Length..];
-                var value = labels.FirstOrDefault(l => Sanitize(l.Key) == label).Value ?? "";
-                Assert.Matches($"^(?:{Scalar(keep, "regex")})$", value);
+                [prefixes[0]] = RenderedTarget.PodLabels(deployment),
+                [prefixes[1]] = RenderedTarget.Labels(deployment.At("spec", "template", "metadata", "annotations")),
+            };
+            foreach (var (source, regex) in keeps.Where(k => prefixes.Any(p => k.Source.StartsWith(p, StringComparison.Ordinal))))
+            {
+                var prefix = prefixes.Single(p => source.StartsWith(p, StringComparison.Ordinal));
+                var value = metadata[prefix].FirstOrDefault(l => Sanitize(l.Key) == source[prefix.Length..]).Value ?? "";
+                Assert.True(Regex.IsMatch(value, $"^(?:{regex})$"), $"{RenderedTarget.Name(deployment)}: {source} is \"{value}\", which the pod job's keep rule {regex} drops");
             }
+
+            // The port it scrapes, from the annotation, is a port number.
+            var port = metadata[prefixes[1]].GetValueOrDefault("prometheus.io/port");
+            Assert.True(int.TryParse(port, out var number) && number is > 0 and < 65536, $"{RenderedTarget.Name(deployment)}: prometheus.io/port is {port}");
         }
     }
 

@@ -49,7 +49,7 @@ internal sealed partial record ExportedMetrics(
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddToxicTelemetryExport("toxic-metric-names");
+        builder.Services.AddToxicTelemetryExport("toxic-metric-names", builder.Configuration);
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint();
         await app.StartAsync();
