@@ -149,11 +149,8 @@ public sealed class ToxicMetrics
         }
 
         _deadLetters.Add(deadLetters);
-        _offsetGaps.Add(gaps.Count);
-        foreach (var gap in gaps)
-        {
-            _offsetGapEvents.Add(gap.MissingEvents);
-        }
+        _offsetGaps.Add(gaps.Count); // zeros too: every family of the stream is exported from its first batch on
+        _offsetGapEvents.Add(gaps.Sum(gap => gap.MissingEvents));
     }
 
     /// <summary>Records one completed suite run: its status and its failed expectations by severity.</summary>
