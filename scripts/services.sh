@@ -136,6 +136,18 @@ apt_install() {
   fi
 }
 
+# The prometheus package's postinst starts its service where an init system lets it (systemd; sysvinit without a
+# policy-rc.d that forbids it): a server on :9090 scraping itself, which nothing here uses. Only its binaries are
+# wanted, so a service the install started is stopped and kept from starting at boot.
+disable_packaged_prometheus() {
+  if [[ -d /run/systemd/system ]]; then
+    as_root systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  elif [[ -x /etc/init.d/prometheus ]]; then
+    as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+    as_root update-rc.d prometheus disable >/dev/null 2>&1 || true
+  fi
+}
+
 ensure_installed() {
   local missing=() cmd
   [[ -x $PG_BIN/postgres && -x $PG_BIN/initdb && -x $PG_BIN/pg_isready ]] || missing+=(postgresql)
@@ -147,7 +159,13 @@ ensure_installed() {
   done
   command -v curl >/dev/null || missing+=(curl)
   command -v npm >/dev/null || missing+=(nodejs npm)
+  local prometheus=0 # promtool checks deploy/prometheus; the metrics tests start their own prometheus
+  if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
+    missing+=(prometheus)
+    prometheus=1
+  fi
   if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
+  if ((prometheus)); then disable_packaged_prometheus; fi
   command -v dotnet >/dev/null || die "dotnet (the .NET 10 SDK) is needed for the Kafka dev broker"
 
   # npm ci again when the lock file is newer than the last install.
