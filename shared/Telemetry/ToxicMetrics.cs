@@ -66,6 +66,7 @@ public sealed class ToxicMetrics
     public ToxicMetrics()
     {
         var meter = s_meter;
+        var gauges = new List<Instrument>();
         _loads = meter.CreateCounter<long>("toxic.loads", "{load}", "Object versions announced for batch ingestion, by outcome.");
         _rowsIngested = meter.CreateCounter<long>("toxic.rows.ingested", "{row}", "Rows loaded into staging.comments by batch ingestion.");
         _rowsRejected = meter.CreateCounter<long>("toxic.rows.rejected", "{row}", "Malformed rows of loaded versions, recorded in staging.rejected_records.");
@@ -79,11 +80,11 @@ public sealed class ToxicMetrics
             "{comment}",
             "Comments scored in one model run (the requests the batcher gathered).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
-        meter.CreateObservableGauge(
+        gauges.Add(meter.CreateObservableGauge(
             "toxic.scoring.model.version",
             () => PerModel(_servedVersions, version => version),
             "{version}",
-            "The registry version each model last answered a scoring request with (0 for a model directory).");
+            "The registry version each model last answered a scoring request with (0 for a model directory)."));
         _changesApplied = meter.CreateCounter<long>("toxic.stream.changes.applied", "{change}", "Changes the stream consumer applied to staging (rows upserted or truncated).");
         _streamLatency = meter.CreateHistogram(
             "toxic.stream.latency",
@@ -100,27 +101,33 @@ public sealed class ToxicMetrics
             "s",
             "A pipeline run's train step: snapshot read, encodings, training and artifacts stored.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
-        meter.CreateObservableGauge(
+        gauges.Add(meter.CreateObservableGauge(
             "toxic.training.auc",
             () => PerModel(_lastTraining, last => last.Auc),
             "1",
-            "Hold-out ROC AUC of each model's last trained run.");
-        meter.CreateObservableGauge(
+            "Hold-out ROC AUC of each model's last trained run."));
+        gauges.Add(meter.CreateObservableGauge(
             "toxic.training.f1",
             () => PerModel(_lastTraining, last => last.F1),
             "1",
-            "Hold-out F1 at the threshold of each model's last trained run.");
-        meter.CreateObservableGauge(
+            "Hold-out F1 at the threshold of each model's last trained run."));
+        gauges.Add(meter.CreateObservableGauge(
             "toxic.stream.consumer.lag",
             () => _consumerLag.Select(lag => new Measurement<long>(lag.Events, Tag("topic", lag.Topic), Tag("partition", lag.Partition))),
             "{event}",
-            "Events of each partition of the change-event topic that the stream function's consumer group has not consumed.");
-        meter.CreateObservableGauge(
+            "Events of each partition of the change-event topic that the stream function's consumer group has not consumed."));
+        gauges.Add(meter.CreateObservableGauge(
             "toxic.encoder.backlog",
             () => Interlocked.Read(ref _encoderBacklogValue) is var value && value >= 0 ? [new Measurement<long>(value)] : Array.Empty<Measurement<long>>(),
             "{comment}",
-            "Staged comments without kept encoder features: the encoding timer's work to do.");
+            "Staged comments without kept encoder features: the encoding timer's work to do."));
+        Instruments = [
+            _loads, _rowsIngested, _rowsRejected, _scoringDuration, _batchSize, _changesApplied, _streamLatency, _deadLetters,
+            _offsetGaps, _offsetGapEvents, _validationRuns, _failedExpectations, _trainingDuration, .. gauges];
     }
+
+    /// <summary>The instruments this instance created (others of the same names may exist in the process: see <see cref="s_meter"/>).</summary>
+    internal IReadOnlyList<Instrument> Instruments { get; }
 
     /// <summary>Counts one announced object version and, when it loaded, its rows.</summary>
     public void RecordLoad(IngestResult result)

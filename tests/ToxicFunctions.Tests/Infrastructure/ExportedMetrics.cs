@@ -55,27 +55,21 @@ internal sealed partial record ExportedMetrics(
         await app.StartAsync();
         try
         {
-            var meters = app.Services.GetRequiredService<IMeterFactory>();
-            var instruments = new ConcurrentDictionary<string, Instrument>(StringComparer.Ordinal);
+            // Only this host's instruments: other tests' hosts in this process have instruments of the same names.
+            var metrics = app.Services.GetRequiredService<ToxicMetrics>();
+            var instruments = metrics.Instruments.ToDictionary(i => i.Name, StringComparer.Ordinal);
             var measured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            using var listener = new MeterListener
-            {
-                // Only this host's meter: other tests' hosts in this process have meters of the same name.
-                InstrumentPublished = (instrument, l) =>
-                {
-                    if (instrument.Meter.Name == ToxicMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
-                    {
-                        instruments[instrument.Name] = instrument;
-                        l.EnableMeasurementEvents(instrument);
-                    }
-                },
-            };
+            using var listener = new MeterListener();
             listener.SetMeasurementEventCallback<long>((instrument, _, _, _) => measured[instrument.Name] = true);
             listener.SetMeasurementEventCallback<int>((instrument, _, _, _) => measured[instrument.Name] = true);
             listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => measured[instrument.Name] = true);
             listener.Start();
+            foreach (var instrument in metrics.Instruments)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
 
-            RecordOnEveryInstrument(app.Services.GetRequiredService<ToxicMetrics>());
+            RecordOnEveryInstrument(metrics);
             listener.RecordObservableInstruments();
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
