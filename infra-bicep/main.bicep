@@ -164,7 +164,7 @@ param logRetentionInDays int = 30
 
 var suffix = uniqueString(resourceGroup().id)
 var appInsightsName = '${prefix}-appi-${suffix}'
-var storageAccountName = take('${prefix}st${suffix}', 24) // no dashes in storage account names
+var storageAccountName = take(toLower('${prefix}st${suffix}'), 24) // lower-case letters and digits only
 var keyVaultName = take('${prefix}-kv-${suffix}', 24)
 var functionAppName = '${prefix}-func-${suffix}'
 var rawContainerName = 'raw'
@@ -208,7 +208,7 @@ module keyVault 'modules/keyvault.bicep' = {
         '${secretNames.s3AccessKey}': s3AccessKey
         '${secretNames.s3SecretKey}': s3SecretKey
       },
-      useEventHubs ? {} : { '${secretNames.kafka}': externalKafkaPassword }
+      useEventHubs || !kafkaHasPassword ? {} : { '${secretNames.kafka}': externalKafkaPassword }
     )
   }
 }
@@ -256,6 +256,8 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
+// An external cluster without SASL has no password: no secret, an empty setting (which the app requires then).
+var kafkaHasPassword = useEventHubs || externalKafkaAuthenticationMode != 'NotSet'
 var kafkaBootstrapServers = useEventHubs ? eventHubs!.outputs.bootstrapServers : externalKafkaBootstrapServers
 var kafkaPasswordSecretUri = useEventHubs
   ? eventHubs!.outputs.connectionStringSecretUri
@@ -301,7 +303,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Kafka__Protocol: useEventHubs ? 'SaslSsl' : externalKafkaProtocol
       Kafka__AuthenticationMode: useEventHubs ? 'Plain' : externalKafkaAuthenticationMode
       Kafka__Username: useEventHubs ? '$ConnectionString' : externalKafkaUsername
-      Kafka__Password: keyVaultReference(kafkaPasswordSecretUri)
+      Kafka__Password: kafkaHasPassword ? keyVaultReference(kafkaPasswordSecretUri) : ''
       Kafka__SslCaLocation: '' // the system's CA store
       Cdc__SlotName: 'toxic_cdc_relay'
       Cdc__Publication: 'toxic_source_comments'
