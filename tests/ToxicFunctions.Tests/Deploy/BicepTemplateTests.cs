@@ -184,6 +184,20 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
+    public void Fixed_app_settings_have_the_sample_values()
+    {
+        // Settings main.bicep writes as literals (not parameters, outputs or references) are the sample's defaults.
+        var sample = Sample();
+        var literals = AppSettings().Where(p => !p.Value.StartsWith('[') && sample.ContainsKey(p.Key)).ToList();
+
+        Assert.True(literals.Count >= 25, $"only {literals.Count} literal settings: the test no longer sees main.bicep's values");
+        foreach (var (key, value) in literals)
+        {
+            Assert.True(value == sample[key], $"main.bicep sets {key} to '{value}', local.settings.sample.json to '{sample[key]}'");
+        }
+    }
+
+    [Fact]
     public void Secret_settings_are_key_vault_references_and_no_secret_is_an_output()
     {
         var settings = AppSettings();
