@@ -3,13 +3,17 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using ToxicFunctions;
+using ToxicFunctions.Functions.Streaming;
+using ToxicFunctions.Streaming;
 using ToxicFunctions.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddToxicFunctions(builder.Configuration);
+builder.Services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaTriggerSecurityValidator>();
 
 // Traces, metrics and logs through OpenTelemetry: OTLP and/or Azure Monitor as their settings say, the worker's
 // invocation spans and resource attributes (UseFunctionsWorkerDefaults), the sampled backlog gauges, and in a container

@@ -34,7 +34,10 @@ public static class ToxicServiceCollectionExtensions
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.Section)).ValidateDataAnnotations();
         services.AddOptions<S3Options>().Bind(configuration.GetSection(S3Options.Section));
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
-        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.Section));
+        services.AddOptions<KafkaOptions>()
+            .Configure(o => KafkaOptionsBinding.Bind(configuration.GetSection(KafkaOptions.Section), o))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddOptions<CdcOptions>().Bind(configuration.GetSection(CdcOptions.Section));
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));

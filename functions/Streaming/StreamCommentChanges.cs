@@ -17,7 +17,16 @@ public sealed class StreamCommentChanges(StreamChangeApplier applier, ILogger<St
     [Function(nameof(StreamCommentChanges))]
     [ExponentialBackoffRetry(5, "00:00:01", "00:00:30")]
     public async Task RunAsync(
-        [KafkaTrigger("Kafka:BootstrapServers", "%Kafka:Topic%", ConsumerGroup = "%Kafka:ConsumerGroup%", IsBatched = true)] KafkaRecord[] records,
+        [KafkaTrigger(
+            "Kafka:BootstrapServers",
+            "%Kafka:Topic%",
+            ConsumerGroup = "%Kafka:ConsumerGroup%",
+            IsBatched = true,
+            Protocol = KafkaTriggerSecurity.Protocol,
+            AuthenticationMode = KafkaTriggerSecurity.AuthenticationMode,
+            Username = KafkaTriggerSecurity.Username,
+            Password = KafkaTriggerSecurity.Password)]
+        KafkaRecord[] records,
         CancellationToken cancellationToken)
     {
         var messages = records.Select(r => new StreamMessage(

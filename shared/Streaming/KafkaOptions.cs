@@ -23,4 +23,22 @@ public sealed class KafkaOptions
 
     /// <summary>Most events handed to one invocation of the stream function.</summary>
     public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Security protocol to the brokers (the Kafka trigger's <c>Protocol</c>); not set is plaintext.</summary>
+    public KafkaProtocol Protocol { get; set; } = KafkaProtocol.NotSet;
+
+    /// <summary>SASL mechanism (the Kafka trigger's <c>AuthenticationMode</c>); needs a SASL <see cref="Protocol"/>.</summary>
+    public KafkaAuthenticationMode AuthenticationMode { get; set; } = KafkaAuthenticationMode.NotSet;
+
+    /// <summary>SASL user name (sasl.username); for Azure Event Hubs <c>$ConnectionString</c>.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>SASL password (sasl.password); for Azure Event Hubs the namespace's connection string. A secret.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA certificates that verify the brokers (ssl.ca.location), with a TLS <see cref="Protocol"/>;
+    /// empty: the system's CA store.
+    /// </summary>
+    public string? SslCaLocation { get; set; }
 }

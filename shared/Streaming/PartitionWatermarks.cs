@@ -9,11 +9,20 @@ namespace ToxicFunctions.Streaming;
 /// </summary>
 public sealed class PartitionWatermarks(IOptions<KafkaOptions> options) : IDisposable
 {
-    private readonly Lazy<IConsumer<Ignore, Ignore>> _client = new(() => new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+    private readonly Lazy<IConsumer<Ignore, Ignore>> _client = new(() => new ConsumerBuilder<Ignore, Ignore>(Config(options.Value)).Build());
+
+    /// <summary>The client's settings: brokers, group and the Kafka security settings.</summary>
+    public static ConsumerConfig Config(KafkaOptions options)
     {
-        BootstrapServers = options.Value.BootstrapServers,
-        GroupId = options.Value.ConsumerGroup, // never joins: watermark queries need no group membership
-    }).Build());
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.ConsumerGroup, // never joins: watermark queries need no group membership
+        };
+        KafkaSecurity.Apply(config, options);
+        return config;
+    }
 
     /// <summary>The partition's log start offset (low) and high watermark (high).</summary>
     /// <exception cref="KafkaException">The brokers did not answer within <paramref name="timeout"/> or refused.</exception>

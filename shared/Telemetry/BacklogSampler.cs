@@ -32,7 +32,7 @@ public sealed class BacklogSampler(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.Value.BootstrapServers })
+        using var admin = new AdminClientBuilder(AdminConfig(kafka.Value))
             .SetLogHandler((_, message) => logger.LogDebug("librdkafka {Facility}: {Message}", message.Facility, message.Message))
             .Build();
         using var timer = new PeriodicTimer(options.Value.SampleInterval);
@@ -41,6 +41,15 @@ public sealed class BacklogSampler(
             await SampleOnceAsync(admin, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>The admin client's settings: brokers and the Kafka security settings.</summary>
+    public static AdminClientConfig AdminConfig(KafkaOptions kafka)
+    {
+        ArgumentNullException.ThrowIfNull(kafka);
+        var config = new AdminClientConfig { BootstrapServers = kafka.BootstrapServers };
+        KafkaSecurity.Apply(config, kafka);
+        return config;
     }
 
     /// <summary>Measures both backlogs once.</summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Confluent.Kafka;
 using Microsoft.Azure.Functions.Worker;
+using ToxicFunctions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
 
@@ -51,21 +52,17 @@ internal sealed record KafkaFunction(string Name, MethodInfo Method, KafkaTrigge
             return config;
         }
 
-        config.SaslUsername = Resolve(Trigger.Username, "user name");
-        config.SaslPassword = Resolve(Trigger.Password, "password");
-        config.SslCaLocation = Resolve(Trigger.SslCaLocation, "CA location");
+        // The same mapping as every other Kafka client of the app; the extension's enums have the shared ones' values.
+        KafkaSecurity.Apply(
+            config,
+            (KafkaProtocol)(int)Trigger.Protocol,
+            (KafkaAuthenticationMode)(int)Trigger.AuthenticationMode,
+            Resolve(Trigger.Username, "user name"),
+            Resolve(Trigger.Password, "password"),
+            Resolve(Trigger.SslCaLocation, "CA location"));
         config.SslCertificateLocation = Resolve(Trigger.SslCertificateLocation, "certificate location");
         config.SslKeyLocation = Resolve(Trigger.SslKeyLocation, "key location");
         config.SslKeyPassword = Resolve(Trigger.SslKeyPassword, "key password");
-        if (Trigger.AuthenticationMode != BrokerAuthenticationMode.NotSet)
-        {
-            config.SaslMechanism = (SaslMechanism)(int)Trigger.AuthenticationMode;
-        }
-
-        if (Trigger.Protocol != BrokerProtocol.NotSet)
-        {
-            config.SecurityProtocol = (SecurityProtocol)(int)Trigger.Protocol;
-        }
 
         if (Trigger.AuthenticationMode == BrokerAuthenticationMode.OAuthBearer && Trigger.OAuthBearerMethod == OAuthBearerMethod.Oidc)
         {

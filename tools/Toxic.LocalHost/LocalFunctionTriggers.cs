@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using ToxicFunctions.Functions.Ingestion;
 using ToxicFunctions.Functions.Pipelines;
+using ToxicFunctions.Functions.Streaming;
+using ToxicFunctions.Streaming;
 
 namespace ToxicFunctions.LocalHost;
 
@@ -30,6 +32,9 @@ internal static class LocalFunctionTriggers
         {
             services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<KafkaTriggerListener>(sp, function));
         }
+
+        // The trigger's protocol and SASL mechanism are built in; settings that say otherwise stop the host at start.
+        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaTriggerSecurityValidator>();
 
         services.AddOptions<CdcRelayServiceOptions>().BindConfiguration(CdcRelayServiceOptions.Section);
         services.AddHostedService<CdcRelayService>();

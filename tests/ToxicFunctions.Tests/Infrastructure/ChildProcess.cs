@@ -20,10 +20,17 @@ internal static class ChildProcess
     /// <param name="timeout">How long the whole run may take.</param>
     /// <param name="missingHint">Said when the program cannot be started: how to install it.</param>
     /// <param name="input">Written to its stdin, which is then closed; stdin is empty when null.</param>
+    /// <param name="environment">Variables set for it beside the inherited ones (a null value removes one).</param>
     /// <exception cref="InvalidOperationException">The program cannot be started; the message carries <paramref name="missingHint"/>.</exception>
     /// <exception cref="TimeoutException">It did not end, or its outputs did not close, within <paramref name="timeout"/>; it is killed with its children.</exception>
     public static (int ExitCode, string Output, string Error) Run(
-        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, string missingHint, string? input = null)
+        string program,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        TimeSpan timeout,
+        string missingHint,
+        string? input = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -39,6 +46,18 @@ internal static class ChildProcess
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         Process process;

@@ -1,0 +1,22 @@
+// Parameters of main.bicep. Secrets are read from environment variables at deployment time, never stored here:
+//   export TOXIC_POSTGRES_ADMIN_PASSWORD=... TOXIC_S3_ACCESS_KEY=... TOXIC_S3_SECRET_KEY=...
+//   (external Kafka only: TOXIC_KAFKA_PASSWORD=...)
+//   az deployment group create -g RG -f infra-bicep/main.bicep -p infra-bicep/main.bicepparam
+using 'main.bicep'
+
+param prefix = 'toxic'
+param postgresAdministratorLogin = 'toxicadmin'
+param postgresAdministratorPassword = readEnvironmentVariable('TOXIC_POSTGRES_ADMIN_PASSWORD')
+
+// Kafka: an Event Hubs namespace. For Confluent Cloud or another cluster: useEventHubs = false and the externalKafka*
+// parameters (README, Confluent Cloud).
+param useEventHubs = true
+param eventHubsPartitions = 3
+param externalKafkaPassword = readEnvironmentVariable('TOXIC_KAFKA_PASSWORD', '')
+
+// The S3-compatible store of raw files, reports, snapshots and models (AWS S3 here: empty service URL).
+param s3ServiceUrl = ''
+param s3Region = 'us-east-1'
+param s3ForcePathStyle = false
+param s3AccessKey = readEnvironmentVariable('TOXIC_S3_ACCESS_KEY')
+param s3SecretKey = readEnvironmentVariable('TOXIC_S3_SECRET_KEY')
