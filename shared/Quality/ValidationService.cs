@@ -21,7 +21,10 @@ public sealed class ValidationService(
     public const string StagingSuite = "staging";
 
     /// <summary>Runs a suite and returns its report.</summary>
-    public async Task<ValidationReport> RunAsync(LoadedSuite loaded, CancellationToken cancellationToken = default)
+    public Task<ValidationReport> RunAsync(LoadedSuite loaded, CancellationToken cancellationToken = default) => RunAsync(loaded, null, cancellationToken);
+
+    /// <summary>Runs a suite and returns its report, telling <paramref name="progress"/> as the expectations' queries return.</summary>
+    public async Task<ValidationReport> RunAsync(LoadedSuite loaded, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken = default)
     {
         var runId = Guid.CreateVersion7();
         var startedAt = time.GetUtcNow();
@@ -29,7 +32,7 @@ public sealed class ValidationService(
         IReadOnlyList<ExpectationResult> evaluated;
         try
         {
-            evaluated = await SuiteEvaluator.EvaluateAsync(new DataSourceSession(dataSource), loaded.Suite, cancellationToken);
+            evaluated = await SuiteEvaluator.EvaluateAsync(new DataSourceSession(dataSource), loaded.Suite, progress, cancellationToken);
         }
         catch (Exception e) when (e is SuiteDefinitionException or PostgresException)
         {
