@@ -76,6 +76,12 @@ public sealed class ValidationService(
         return report;
     }
 
+    /// <summary>The newest stored report (of <paramref name="suite"/> when given) and its run, or null when no run has stored one.</summary>
+    public async Task<(Guid RunId, string Report)?> GetLatestReportAsync(ReportFormat format, string? suite, CancellationToken cancellationToken = default) =>
+        await results.GetLatestReportedAsync(suite, cancellationToken) is { } runId && await reports.GetAsync(runId, format, cancellationToken) is { } report
+            ? (runId, report)
+            : null;
+
     /// <summary>A stored report, or null when the run is unknown or has no report.</summary>
     public async Task<string?> GetReportAsync(Guid runId, ReportFormat format, CancellationToken cancellationToken = default) =>
         await results.GetStatusAsync(runId, cancellationToken) is null ? null : await reports.GetAsync(runId, format, cancellationToken);
