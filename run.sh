@@ -199,7 +199,8 @@ step "links: the run's reports, served by the local host"
 base=http://127.0.0.1:7071/api
 model=$(json 'd["output"]["modelName"]' <<<"$body")
 version=$(json 'd["output"]["version"]' <<<"$body")
-report=$(curl -sf "$base/validations/latest?suite=staging")
+report=$(curl -sf "$base/validations/latest?suite=staging") || {
+  echo "run: $base/validations/latest?suite=staging does not answer: the run's validation report is not in the reports bucket" >&2; exit 1; }
 validation=$(json 'd["run_id"]' <<<"$report")
 links=(
   "validation report ($(json 'd["status"]' <<<"$report"))|$base/validations/$validation?format=html"
