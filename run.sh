@@ -195,5 +195,34 @@ print("model {} version {}, threshold {}".format(d["model"], d["version"], d["th
 for t, r in zip(texts, d["results"]):
     print("  {:.4f} label {}  {} tokens{}  {}".format(r["probability"], r["label"], r["tokens"], " (truncated)" if r["truncated"] else "", t))'
 
-echo
-echo "run: done. Services keep running; stop them with scripts/services.sh down"
+step "links: the run's reports, served by the local host"
+base=http://127.0.0.1:7071/api
+model=$(json 'd["output"]["modelName"]' <<<"$body")
+version=$(json 'd["output"]["version"]' <<<"$body")
+report=$(curl -sf "$base/validations/latest?suite=staging") || {
+  echo "run: $base/validations/latest?suite=staging does not answer: the run's validation report is not in the reports bucket" >&2; exit 1; }
+validation=$(json 'd["run_id"]' <<<"$report")
+links=(
+  "validation report ($(json 'd["status"]' <<<"$report"))|$base/validations/$validation?format=html"
+  "ROC curve of $model v$version|$base/models/$model/versions/$version/plots/roc"
+  "precision-recall curve|$base/models/$model/versions/$version/plots/pr"
+  "registered versions|$base/models"
+)
+for link in "${links[@]}"; do
+  # Only links that answer are printed: a broken one fails the run here, not in the reader's browser.
+  curl -sf -o /dev/null "${link#*|}" || {
+    echo "run: ${link#*|} does not answer (a local host started by an older build? stop it and run again)" >&2; exit 1; }
+  printf '  %-34s %s\n' "${link%%|*}" "${link#*|}"
+done
+echo "  (the newest report at any time: $base/validations/latest?format=html)"
+
+if [[ -n $host_pid ]]; then
+  # The links need the host: it keeps running, and the next ./run.sh uses it.
+  trap - EXIT
+  echo
+  echo "run: done. The local host keeps serving the links (pid $host_pid, log .local/logs/localhost.log): stop it with kill $host_pid"
+else
+  echo
+  echo "run: done."
+fi
+echo "Services keep running; stop them with scripts/services.sh down"

@@ -16,6 +16,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<SnapshotExtractor>();
         services.AddSingleton<ExperimentTracker>();
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelPlots>();
         services.AddSingleton<CommentEncodingStore>();
         services.AddSingleton<PipelineTrainer>();
         services.AddSingleton<ModelEvaluator>();

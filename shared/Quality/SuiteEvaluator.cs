@@ -11,7 +11,8 @@ namespace ToxicFunctions.Quality;
 /// </summary>
 internal static class SuiteEvaluator
 {
-    public static async Task<IReadOnlyList<ExpectationResult>> EvaluateAsync(ISqlSession session, ExpectationSuite suite, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ExpectationResult>> EvaluateAsync(
+        ISqlSession session, ExpectationSuite suite, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken)
     {
         var tables = new Dictionary<string, ResolvedTable>(StringComparer.Ordinal);
         foreach (var name in suite.Expectations.Select(e => e.Table ?? suite.Table).Distinct(StringComparer.Ordinal))
@@ -20,10 +21,23 @@ internal static class SuiteEvaluator
         }
 
         var checks = suite.Expectations.Select(e => Compile(e, suite, tables)).ToList();
+        // A query's checks are judged when it returns: the scan's own checks, or the one check of a standalone count.
+        var judged = 0;
+        progress?.Report(new ValidationProgress(0, checks.Count));
+        async Task<T> Judged<T>(Task<T> query, int checkCount)
+        {
+            var result = await query;
+            progress?.Report(new ValidationProgress(Interlocked.Add(ref judged, checkCount), checks.Count));
+            return result;
+        }
+
         var scans = checks.Select((check, index) => (check, index))
             .GroupBy(c => c.check.Target.QuotedTable, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => ScanAsync(session, g.Key, [.. g], cancellationToken), StringComparer.Ordinal);
-        var counts = checks.Select(c => c is RowCheck { StandaloneCount: not null } row ? CountAsync(session, row, cancellationToken) : null).ToList();
+            .ToDictionary(
+                g => g.Key,
+                g => Judged(ScanAsync(session, g.Key, [.. g], cancellationToken), g.Count(c => c.check is not RowCheck { StandaloneCount: not null })),
+                StringComparer.Ordinal);
+        var counts = checks.Select(c => c is RowCheck { StandaloneCount: not null } row ? Judged(CountAsync(session, row, cancellationToken), 1) : null).ToList();
         await Task.WhenAll(scans.Values.Cast<Task>().Concat(counts.OfType<Task<long>>()));
 
         var outcomes = checks.Select((check, index) =>

@@ -91,6 +91,22 @@ public sealed class ValidationResultStore(NpgsqlDataSource dataSource)
         return (string?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The newest run that stored its reports (passed, warned or failed; not running or in error), of
+    /// <paramref name="suite"/> when given; null when there is none.
+    /// </summary>
+    public async Task<Guid?> GetLatestReportedAsync(string? suite, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT run_id FROM ml.validation_runs
+            WHERE status IN ('passed', 'warned', 'failed') AND ($1::text IS NULL OR suite_name = $1)
+            ORDER BY finished_at DESC, run_id DESC LIMIT 1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = suite });
+        return (Guid?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     private static void Add(NpgsqlBatchCommand command, object? value) =>
         command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
 }

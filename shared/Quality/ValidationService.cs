@@ -21,7 +21,10 @@ public sealed class ValidationService(
     public const string StagingSuite = "staging";
 
     /// <summary>Runs a suite and returns its report.</summary>
-    public async Task<ValidationReport> RunAsync(LoadedSuite loaded, CancellationToken cancellationToken = default)
+    public Task<ValidationReport> RunAsync(LoadedSuite loaded, CancellationToken cancellationToken = default) => RunAsync(loaded, null, cancellationToken);
+
+    /// <summary>Runs a suite and returns its report, telling <paramref name="progress"/> as the expectations' queries return.</summary>
+    public async Task<ValidationReport> RunAsync(LoadedSuite loaded, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken = default)
     {
         var runId = Guid.CreateVersion7();
         var startedAt = time.GetUtcNow();
@@ -29,7 +32,7 @@ public sealed class ValidationService(
         IReadOnlyList<ExpectationResult> evaluated;
         try
         {
-            evaluated = await SuiteEvaluator.EvaluateAsync(new DataSourceSession(dataSource), loaded.Suite, cancellationToken);
+            evaluated = await SuiteEvaluator.EvaluateAsync(new DataSourceSession(dataSource), loaded.Suite, progress, cancellationToken);
         }
         catch (Exception e) when (e is SuiteDefinitionException or PostgresException)
         {
@@ -72,6 +75,12 @@ public sealed class ValidationService(
             runId, report.Suite, report.Status, report.FailedErrors, report.FailedWarnings, report.ReportHtmlUri);
         return report;
     }
+
+    /// <summary>The newest stored report (of <paramref name="suite"/> when given) and its run, or null when no run has stored one.</summary>
+    public async Task<(Guid RunId, string Report)?> GetLatestReportAsync(ReportFormat format, string? suite, CancellationToken cancellationToken = default) =>
+        await results.GetLatestReportedAsync(suite, cancellationToken) is { } runId && await reports.GetAsync(runId, format, cancellationToken) is { } report
+            ? (runId, report)
+            : null;
 
     /// <summary>A stored report, or null when the run is unknown or has no report.</summary>
     public async Task<string?> GetReportAsync(Guid runId, ReportFormat format, CancellationToken cancellationToken = default) =>

@@ -31,12 +31,20 @@ public sealed class S3RawObjects(IAmazonS3 s3, IOptions<S3Options> options)
     public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken) => s3.EnsureBucketAsync(bucket, cancellationToken);
 
     /// <summary>Uploads <paramref name="content"/> as <paramref name="key"/> (multipart for large content).</summary>
-    public async Task UploadAsync(string bucket, string key, Stream content, CancellationToken cancellationToken)
+    public Task UploadAsync(string bucket, string key, Stream content, CancellationToken cancellationToken) =>
+        UploadAsync(bucket, key, content, null, cancellationToken);
+
+    /// <summary>Uploads <paramref name="content"/> as <paramref name="key"/>, telling <paramref name="bytesSent"/> the bytes transferred so far.</summary>
+    public async Task UploadAsync(string bucket, string key, Stream content, IProgress<long>? bytesSent, CancellationToken cancellationToken)
     {
         using var transfer = new TransferUtility(s3);
-        await transfer.UploadAsync(
-            new TransferUtilityUploadRequest { BucketName = bucket, Key = key, InputStream = content, ContentType = "text/csv", AutoCloseStream = false },
-            cancellationToken);
+        var request = new TransferUtilityUploadRequest { BucketName = bucket, Key = key, InputStream = content, ContentType = "text/csv", AutoCloseStream = false };
+        if (bytesSent is not null)
+        {
+            request.UploadProgressEvent += (_, e) => bytesSent.Report(e.TransferredBytes);
+        }
+
+        await transfer.UploadAsync(request, cancellationToken);
     }
 
     /// <summary>Deletes an object.</summary>

@@ -43,11 +43,22 @@ public sealed class CommentEncoder : IDisposable
     public int MaxTokens { get; }
 
     /// <summary>The pooled features of each comment's content token ids (without [CLS] and [SEP]), in order.</summary>
-    public float[][] Encode(IReadOnlyList<int[]> tokenIds, CancellationToken cancellationToken = default)
+    public float[][] Encode(IReadOnlyList<int[]> tokenIds, CancellationToken cancellationToken = default) => Encode(tokenIds, null, cancellationToken);
+
+    /// <summary>The pooled features of each comment's content token ids, in order, telling <paramref name="encoded"/> how many are done.</summary>
+    /// <param name="tokenIds">The comments' token ids (without [CLS] and [SEP]).</param>
+    /// <param name="encoded">Told the number of comments encoded so far after each one (a comment takes milliseconds, so per comment is cheap).</param>
+    /// <param name="cancellationToken">Cancels encoding.</param>
+    public float[][] Encode(IReadOnlyList<int[]> tokenIds, IProgress<int>? encoded, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
         var result = new float[tokenIds.Count][];
-        Parallel.For(0, tokenIds.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _threads }, i => result[i] = EncodeOne(tokenIds[i]));
+        var done = 0;
+        Parallel.For(0, tokenIds.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _threads }, i =>
+        {
+            result[i] = EncodeOne(tokenIds[i]);
+            encoded?.Report(Interlocked.Increment(ref done));
+        });
         return result;
     }
 
@@ -55,11 +66,18 @@ public sealed class CommentEncoder : IDisposable
     /// The comments with their <see cref="CommentFeatures.Encoding"/> set: those that already carry one keep it, the
     /// others are encoded, in order.
     /// </summary>
-    public CommentFeatures[] WithEncodings(IReadOnlyList<CommentFeatures> features, CancellationToken cancellationToken = default)
+    public CommentFeatures[] WithEncodings(IReadOnlyList<CommentFeatures> features, CancellationToken cancellationToken = default) =>
+        WithEncodings(features, null, cancellationToken);
+
+    /// <summary>As <see cref="WithEncodings(IReadOnlyList{CommentFeatures}, CancellationToken)"/>, telling <paramref name="encoded"/> how many of the missing are done.</summary>
+    /// <param name="features">The comments.</param>
+    /// <param name="encoded">Told the number of comments encoded so far (of those without features).</param>
+    /// <param name="cancellationToken">Cancels encoding.</param>
+    public CommentFeatures[] WithEncodings(IReadOnlyList<CommentFeatures> features, IProgress<int>? encoded, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(features);
         var missing = Enumerable.Range(0, features.Count).Where(i => features[i].Encoding is null).ToArray();
-        var computed = Encode(missing.Select(i => features[i].TokenIds).ToArray(), cancellationToken);
+        var computed = Encode(missing.Select(i => features[i].TokenIds).ToArray(), encoded, cancellationToken);
         var result = features.ToArray();
         for (var k = 0; k < missing.Length; k++)
         {

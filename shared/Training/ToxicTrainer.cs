@@ -19,7 +19,12 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
     /// embedding views without the encoder view, its bias the sum of theirs (equal to training with
     /// <see cref="FeatureSettings.EncoderLayers"/> 0 on the same comments). Without an encoder view both are the same model.
     /// </summary>
-    public (ToxicModel Full, ToxicModel Fast) TrainPair(IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, TrainerOptions options)
+    /// <param name="features">The comments' features.</param>
+    /// <param name="labels">Their 0/1 labels.</param>
+    /// <param name="options">The trainer's settings.</param>
+    /// <param name="viewsFitted">Told once per view fitted (2, or 3 with an encoder view), with the views fitted so far in this call.</param>
+    public (ToxicModel Full, ToxicModel Fast) TrainPair(
+        IReadOnlyList<CommentFeatures> features, IReadOnlyList<byte> labels, TrainerOptions options, IProgress<int>? viewsFitted = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -36,8 +41,15 @@ public sealed class ToxicTrainer(CommentFeaturizer featurizer, StaticEmbeddingTa
 
         var rowWeights = LogisticRegression.RowWeights(labels, options.ClassBalanced);
         var (lexical, lexicalBias) = TrainLexical(features, labels, rowWeights, options);
+        viewsFitted?.Report(1);
         var (embedding, embeddingBias) = TrainEmbedding(features, labels, rowWeights, options);
+        viewsFitted?.Report(2);
         var (encoder, encoderBias) = featurizer.Settings.UsesEncoder ? TrainEncoder(features, labels, rowWeights, options) : (null, 0.0);
+        if (encoder is not null)
+        {
+            viewsFitted?.Report(3);
+        }
+
         var full = new ToxicModel(featurizer.Settings, lexical, embedding, encoder, (float)(lexicalBias + embeddingBias + encoderBias));
         return (full, encoder is null ? full : full with { Encoder = null, Bias = (float)(lexicalBias + embeddingBias) });
     }

@@ -48,7 +48,7 @@ public sealed class TransformService(NpgsqlDataSource dataSource, TimeProvider t
         IReadOnlyList<ExpectationResult> tests;
         using (var session = new ConnectionSession(connection))
         {
-            tests = await SuiteEvaluator.EvaluateAsync(session, s_tests.Value.Suite, cancellationToken);
+            tests = await SuiteEvaluator.EvaluateAsync(session, s_tests.Value.Suite, null, cancellationToken);
         }
 
         var failed = tests.Where(t => !t.Passed && t.Severity == Severity.Error).ToList();

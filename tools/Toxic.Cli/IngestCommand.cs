@@ -13,15 +13,18 @@ internal static class IngestCommand
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = "A local CSV file, or s3://bucket/key." };
-        var command = new Command("ingest", "Load a CSV (local file or s3://bucket/key) into staging, as the triggers do.") { source };
+        var noProgress = ProgressOption.Create();
+        var command = new Command("ingest", "Load a CSV (local file or s3://bucket/key) into staging, as the triggers do.") { source, noProgress };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var services = CliServices.Build();
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
             var ingest = services.GetRequiredService<BatchIngestService>();
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-            await using var obj = await OpenAsync(parse.GetValue(source)!, services, cancellationToken);
+            var progress = ProgressLine.ForStandardError("ingest", ProgressUnit.Bytes, null, parse.GetValue(noProgress));
+            await using var obj = await OpenAsync(parse.GetValue(source)!, services, progress, cancellationToken);
             var result = await ingest.IngestAsync(obj, cancellationToken);
+            progress?.Complete();
             // Peak resident memory of this process (VmHWM on Linux): streaming keeps it flat whatever the object's size.
             var peakMegabytes = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024);
             Console.WriteLine(
@@ -33,7 +36,20 @@ internal static class IngestCommand
         return command;
     }
 
-    private static async Task<RawObject> OpenAsync(string source, IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>The object to load; with a progress line, its bytes are counted as the parser reads them (after a local file's hashing, a stage of its own).</summary>
+    private static async Task<RawObject> OpenAsync(string source, IServiceProvider services, ProgressLine? progress, CancellationToken cancellationToken)
+    {
+        var obj = await OpenRawAsync(source, services, progress, cancellationToken);
+        if (progress is null)
+        {
+            return obj;
+        }
+
+        progress.Stage("ingest", ProgressUnit.Bytes, obj.Reference.Size);
+        return new RawObject(obj.Reference, new ProgressStream(obj.Content, progress));
+    }
+
+    private static async Task<RawObject> OpenRawAsync(string source, IServiceProvider services, ProgressLine? progress, CancellationToken cancellationToken)
     {
         if (source.StartsWith("s3://", StringComparison.Ordinal))
         {
@@ -50,7 +66,8 @@ internal static class IngestCommand
         // A local file's version is its content hash: the same bytes are the same version wherever they lie.
         var file = new FileInfo(source);
         string hash;
-        await using (var stream = file.OpenRead())
+        progress?.Stage("hash", ProgressUnit.Bytes, file.Length);
+        await using (Stream stream = progress is null ? file.OpenRead() : new ProgressStream(file.OpenRead(), progress))
         {
             hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
         }

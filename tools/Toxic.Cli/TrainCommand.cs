@@ -29,9 +29,10 @@ internal static class TrainCommand
         {
             Description = "with an encoder view: also write the fast model (fast.onnx) and the band of its probabilities routed to the encoder model, as the pipeline serves it",
         };
+        var noProgress = ProgressOption.Create();
         var command = new Command("train", "Train the toxic-comment model on a CSV and write a model directory (model.onnx, metadata.json, roc.png, pr.png).")
         {
-            data, output, seed, holdout, encoderLayers, cascade,
+            data, output, seed, holdout, encoderLayers, cascade, noProgress,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,13 +43,14 @@ internal static class TrainCommand
                 Features = new FeatureSettings { EncoderLayers = parse.GetValue(encoderLayers) },
                 Cascade = parse.GetValue(cascade) ? new CascadeOptions() : null,
             };
-            return await RunAsync(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, request, Console.Out, Console.Error, cancellationToken);
+            var progress = ProgressLine.ForStandardError("featurize", ProgressUnit.Count("comments"), null, parse.GetValue(noProgress));
+            return await RunAsync(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, request, Console.Out, Console.Error, cancellationToken, progress);
         });
         return command;
     }
 
     public static async Task<int> RunAsync(
-        string dataPath, string outputDirectory, TrainingRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+        string dataPath, string outputDirectory, TrainingRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken, ProgressLine? progress = null)
     {
         if (request.HoldoutFraction is < 0 or >= 1)
         {
@@ -79,7 +81,7 @@ internal static class TrainCommand
         try
         {
             metadata = await new ModelTrainingService(WordPieceTokenizer.DistilBertBaseUncased)
-                .TrainAsync(examples, request, outputDirectory, cancellationToken);
+                .TrainAsync(examples, request, outputDirectory, progress is null ? null : new TrainingStages(progress), cancellationToken);
         }
         catch (ArgumentException e)
         {
@@ -90,6 +92,10 @@ internal static class TrainCommand
         {
             await errors.WriteLineAsync($"{outputDirectory}: {e.Message}");
             return 1;
+        }
+        finally
+        {
+            progress?.Complete();
         }
 
         await output.WriteLineAsync(
@@ -108,5 +114,26 @@ internal static class TrainCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Training's stages on one line: each stage (featurize, encode, fit) starts afresh with its own unit and total.</summary>
+    private sealed class TrainingStages(ProgressLine line) : IProgress<TrainingProgress>
+    {
+        private readonly Lock _lock = new();
+        private TrainingStage? _stage;
+
+        public void Report(TrainingProgress value)
+        {
+            lock (_lock)
+            {
+                if (_stage != value.Stage)
+                {
+                    _stage = value.Stage;
+                    line.Stage(value.Stage.ToString().ToLowerInvariant(), ProgressUnit.Count(value.Stage == TrainingStage.Fit ? "fits" : "comments"), value.Total);
+                }
+            }
+
+            line.Report(value.Done);
+        }
     }
 }

@@ -11,7 +11,8 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var suite = new Option<FileInfo?>("--suite") { Description = "A suite JSON file; default: the embedded staging suite (shared/Quality/suites/staging.json)." };
-        var command = new Command("validate", "Run a data-quality suite on the database; exit 1 when an error-level expectation fails.") { suite };
+        var noProgress = ProgressOption.Create();
+        var command = new Command("validate", "Run a data-quality suite on the database; exit 1 when an error-level expectation fails.") { suite, noProgress };
         command.SetAction(async (parse, cancellationToken) =>
         {
             LoadedSuite loaded;
@@ -29,12 +30,17 @@ internal static class ValidateCommand
             var services = CliServices.Build();
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
             ValidationReport report;
+            // Counted in expectations, not rows: each table is one scan inside PostgreSQL, which tells nothing until it returns.
+            var progress = ProgressLine.ForStandardError("validate", ProgressUnit.Count("expectations"), loaded.Suite.Expectations.Count, parse.GetValue(noProgress));
             try
             {
-                report = await services.GetRequiredService<ValidationService>().RunAsync(loaded, cancellationToken);
+                report = await services.GetRequiredService<ValidationService>().RunAsync(
+                    loaded, progress is null ? null : new ProgressReporter<ValidationProgress>(p => progress.Report(p.Judged)), cancellationToken);
+                progress?.Complete();
             }
             catch (SuiteDefinitionException e)
             {
+                progress?.Complete();
                 await Console.Error.WriteLineAsync($"toxic validate: {e.Message}");
                 return 2;
             }

@@ -66,4 +66,8 @@ public sealed class FunctionMetadataTests
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
     }
+
+    /// <summary>The curve images ./run.sh links to are served by the Functions host too, from its generated metadata.</summary>
+    [Fact]
+    public void The_model_plot_endpoint_is_an_http_trigger() => Validation_endpoints_are_http_triggers("GetModelPlot", "models/{name}/versions/{version}/plots/{plot}", "get");
 }

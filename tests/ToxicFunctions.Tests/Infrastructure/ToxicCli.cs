@@ -27,6 +27,31 @@ internal static class ToxicCli
             start.ArgumentList.Add(argument);
         }
 
+        return await RunAsync(start, arguments, input, environment);
+    }
+
+    /// <summary>
+    /// Runs <c>toxic</c> with its stdout and stderr on a pseudo-terminal, as in a person's shell: util-linux
+    /// <c>script</c> (Debian's essential bsdutils) gives it one and copies what it writes, both streams, to Output.
+    /// </summary>
+    /// <exception cref="TimeoutException">The run took longer than five minutes; it is killed.</exception>
+    public static Task<(int ExitCode, string Output, string Errors)> RunInTerminalAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var command = string.Join(' ', new[] { "dotnet", DllPath }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        foreach (var argument in new[] { "--quiet", "--return", "--command", command, "/dev/null" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["TERM"] = "xterm";
+        return RunAsync(start, arguments, null, environment);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
+        ProcessStartInfo start, IEnumerable<string> arguments, string? input, IReadOnlyDictionary<string, string>? environment)
+    {
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
