@@ -134,11 +134,11 @@ public sealed class ToxicMetrics
     {
         ArgumentNullException.ThrowIfNull(result);
         _loads.Add(1, Tag("outcome", result.Outcome.ToString()));
-        if (result.Outcome == IngestOutcome.Loaded)
-        {
-            _rowsIngested.Add(result.RowsLoaded);
-            _rowsRejected.Add(result.RowsRejected);
-        }
+
+        // Zeros too, for any other outcome: the row families are exported from the first announced version on.
+        var loaded = result.Outcome == IngestOutcome.Loaded;
+        _rowsIngested.Add(loaded ? result.RowsLoaded : 0);
+        _rowsRejected.Add(loaded ? result.RowsRejected : 0);
     }
 
     /// <summary>Records one scoring request's time in the batcher, in seconds.</summary>
