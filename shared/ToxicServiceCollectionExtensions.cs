@@ -52,8 +52,8 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<IAmazonS3>(sp => S3ClientFactory.Create(sp.GetRequiredService<IOptions<S3Options>>().Value));
         services.AddSingleton(_ => new BlobServiceClient(
             configuration[RawStorageSetting] ?? throw new InvalidOperationException($"The setting {RawStorageSetting} is missing.")));
-        services.AddKeyedSingleton(ArtifactStores.BlobClientKey, (_, _) => new BlobServiceClient(
-            ArtifactBlobConnection.Find(configuration) ?? throw new InvalidOperationException($"The setting {StorageOptions.ConnectionSetting} is missing.")));
+        services.AddKeyedSingleton(ArtifactStores.BlobClientKey, (_, _) => ArtifactBlobConnection.Create(configuration)
+            ?? throw new InvalidOperationException($"The setting {StorageOptions.ConnectionSetting} is missing."));
         services.AddSingleton(_ => WordPieceTokenizer.DistilBertBaseUncased);
 
         services.AddSingleton<DatabaseMigrator>();

@@ -8,7 +8,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// The setting holding the Azure Storage connection string of the artifact containers when <see cref="Provider"/> is
-    /// <see cref="StorageProvider.Blob"/>; when it is empty, the account of <c>RawStorage</c> is used.
+    /// <see cref="StorageProvider.Blob"/>, or its identity-based form <c>ArtifactStorage__blobServiceUri</c>; when neither
+    /// is set, the account of the connection string <c>RawStorage</c> is used.
     /// </summary>
     public const string ConnectionSetting = "ArtifactStorage";
 

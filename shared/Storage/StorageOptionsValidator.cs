@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace ToxicFunctions.Storage;
 
 /// <summary>
-/// Checks <see cref="StorageOptions"/> when a host starts: a known provider and, for Blob, a connection string that the
-/// Azure SDK accepts, so a wrong setting fails at start and not at the first pipeline run.
+/// Checks <see cref="StorageOptions"/> when a host starts: a known provider and, for Blob, a blob account the Azure
+/// SDK accepts (<see cref="ArtifactBlobConnection"/>), so a wrong setting fails at start and not at the first pipeline run.
 /// </summary>
 public sealed class StorageOptionsValidator(IConfiguration configuration) : IValidateOptions<StorageOptions>
 {
@@ -22,17 +22,13 @@ public sealed class StorageOptionsValidator(IConfiguration configuration) : IVal
             return ValidateOptionsResult.Success;
         }
 
-        var connection = ArtifactBlobConnection.Find(configuration);
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            return ValidateOptionsResult.Fail(
-                $"Storage:Provider is Blob but neither {StorageOptions.ConnectionSetting} nor {ToxicServiceCollectionExtensions.RawStorageSetting} holds a connection string.");
-        }
-
         try
         {
-            _ = new Azure.Storage.Blobs.BlobServiceClient(connection);
-            return ValidateOptionsResult.Success;
+            return ArtifactBlobConnection.Create(configuration) is null
+                ? ValidateOptionsResult.Fail(
+                    $"Storage:Provider is Blob but none of {StorageOptions.ConnectionSetting}, {StorageOptions.ConnectionSetting}__{ArtifactBlobConnection.BlobServiceUriProperty} "
+                    + $"and {ToxicServiceCollectionExtensions.RawStorageSetting} is set.")
+                : ValidateOptionsResult.Success;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
