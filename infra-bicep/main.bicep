@@ -147,8 +147,15 @@ param s3RawBucket string = 'raw'
 @description('Bucket of the validation reports (S3:ReportsBucket).')
 param s3ReportsBucket string = 'reports'
 
-@description('Bucket of snapshots and model directories (Pipeline:ArtifactsBucket).')
+@description('Bucket of snapshots and model directories (Pipeline:ArtifactsBucket); a blob container with Blob.')
 param artifactsBucket string = 'toxic-ml'
+
+@description('Store of artifacts, snapshots and validation reports (Storage:Provider): Blob, the app\'s storage account through its identity, or S3 (s3ServiceUrl).')
+@allowed([
+  'Blob'
+  'S3'
+])
+param artifactStorageProvider string = 'Blob'
 
 // Function App
 
@@ -299,6 +306,10 @@ module functionApp 'modules/functionapp.bicep' = {
       RawStorage__blobServiceUri: storage.outputs.blobEndpoint
       RawStorage__queueServiceUri: storage.outputs.queueEndpoint
       RawBlobContainer: rawContainerName
+      // Artifacts, snapshots and validation reports in the app's storage account, through its identity (Storage Blob
+      // Data Owner): containers artifactsBucket and s3ReportsBucket.
+      Storage__Provider: artifactStorageProvider
+      ArtifactStorage__blobServiceUri: storage.outputs.blobEndpoint
       Ingest__BatchSize: '256'
       Ingest__MaxDegreeOfParallelism: '0'
       Ingest__MaxRecordChars: '1048576'

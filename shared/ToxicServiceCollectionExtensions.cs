@@ -33,6 +33,8 @@ public static class ToxicServiceCollectionExtensions
         services.AddToxicMetrics();
         services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.Section)).ValidateDataAnnotations();
         services.AddOptions<S3Options>().Bind(configuration.GetSection(S3Options.Section));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>>(new StorageOptionsValidator(configuration));
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
         services.AddOptions<KafkaOptions>()
             .Configure(o => KafkaOptionsBinding.Bind(configuration.GetSection(KafkaOptions.Section), o))
@@ -50,6 +52,8 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<IAmazonS3>(sp => S3ClientFactory.Create(sp.GetRequiredService<IOptions<S3Options>>().Value));
         services.AddSingleton(_ => new BlobServiceClient(
             configuration[RawStorageSetting] ?? throw new InvalidOperationException($"The setting {RawStorageSetting} is missing.")));
+        services.AddKeyedSingleton(ArtifactStores.BlobClientKey, (_, _) => ArtifactBlobConnection.Create(configuration)
+            ?? throw new InvalidOperationException($"The setting {StorageOptions.ConnectionSetting} is missing."));
         services.AddSingleton(_ => WordPieceTokenizer.DistilBertBaseUncased);
 
         services.AddSingleton<DatabaseMigrator>();

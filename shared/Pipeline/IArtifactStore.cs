@@ -1,21 +1,34 @@
 namespace ToxicFunctions.Pipeline;
 
-/// <summary>The object store of the pipeline's files: snapshots, manifests and model directories.</summary>
+/// <summary>
+/// An object store bucket (S3) or container (Azure Blob) of the pipeline's files: snapshots, manifests, model
+/// directories and validation reports. <see cref="ArtifactStores"/> gives the one of the configured provider.
+/// </summary>
 public interface IArtifactStore
 {
-    /// <summary>The object's address, such as <c>s3://ml/snapshots/...</c>.</summary>
+    /// <summary>
+    /// The object's address, such as <c>s3://ml/snapshots/...</c> or <c>https://account.blob.core.windows.net/ml/snapshots/...</c>;
+    /// <see cref="Storage.ArtifactAddress.Parse"/> reads it back.
+    /// </summary>
     string Uri(string key);
 
     /// <summary>Whether the object exists.</summary>
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Writes a local file as the object (the bucket is created when missing).</summary>
+    /// <summary>Writes a local file as the object, replacing it (the bucket is created when missing).</summary>
     Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>Writes text as the object in UTF-8, replacing it (the bucket is created when missing).</summary>
+    Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken);
+
     /// <summary>Downloads the object into a local file.</summary>
-    /// <exception cref="FileNotFoundException">There is no such object.</exception>
+    /// <exception cref="FileNotFoundException">There is no such object (or no bucket).</exception>
     Task GetFileAsync(string key, string path, CancellationToken cancellationToken);
 
-    /// <summary>The keys under <paramref name="prefix"/>.</summary>
+    /// <summary>The object's content as UTF-8 text.</summary>
+    /// <exception cref="FileNotFoundException">There is no such object (or no bucket).</exception>
+    Task<string> GetTextAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The keys under <paramref name="prefix"/> (none when the bucket does not exist).</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using ToxicFunctions.Storage;
 using ToxicFunctions.Tokenization;
 using ToxicFunctions.Training;
 
@@ -19,21 +20,13 @@ public sealed class ModelEvaluator(SnapshotExtractor snapshots, IArtifactStore s
     }
 
     /// <summary>
-    /// The key prefix of a model directory given as its address <c>s3://bucket/key/</c> (as <see cref="IArtifactStore.Uri"/>
-    /// writes it: the key as it is, not URL-escaped).
+    /// The key prefix of a model directory given as its address, <c>s3://bucket/key/</c> or a blob URL (as
+    /// <see cref="IArtifactStore.Uri"/> writes it; read by <see cref="ArtifactAddress.Parse"/>), ending in '/'.
     /// </summary>
     /// <exception cref="FormatException">Not such an address.</exception>
     public static string PrefixOf(string artifactUri)
     {
-        ArgumentNullException.ThrowIfNull(artifactUri);
-        const string Scheme = "s3://";
-        var slash = artifactUri.StartsWith(Scheme, StringComparison.Ordinal) ? artifactUri.IndexOf('/', Scheme.Length) : -1;
-        if (slash < 0 || slash == artifactUri.Length - 1)
-        {
-            throw new FormatException($"'{artifactUri}' is not an s3://bucket/key address.");
-        }
-
-        var path = artifactUri[(slash + 1)..];
-        return path.EndsWith('/') ? path : path + "/";
+        var (_, key) = ArtifactAddress.Parse(artifactUri);
+        return key.EndsWith('/') ? key : key + "/";
     }
 }

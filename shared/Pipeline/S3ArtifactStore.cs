@@ -1,14 +1,13 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using Microsoft.Extensions.Options;
 using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Pipeline;
 
-/// <summary><see cref="IArtifactStore"/> on S3 (radosgw, MinIO, AWS), bucket <see cref="PipelineOptions.ArtifactsBucket"/>.</summary>
-public sealed class S3ArtifactStore(IAmazonS3 s3, IOptions<PipelineOptions> options) : IArtifactStore
+/// <summary><see cref="IArtifactStore"/> on S3 (radosgw, MinIO, AWS), one bucket; addresses <c>s3://bucket/key</c>.</summary>
+public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStore
 {
-    private string Bucket => options.Value.ArtifactsBucket;
+    private string Bucket => bucket;
 
     /// <inheritdoc />
     public string Uri(string key) => $"s3://{Bucket}/{key}";
@@ -31,6 +30,26 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, IOptions<PipelineOptions> opti
     public Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken) =>
         s3.PutObjectCreatingBucketAsync(
             () => new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path, ContentType = contentType }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
+        s3.PutObjectCreatingBucketAsync(
+            () => new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = content, ContentType = contentType }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<string> GetTextAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await s3.GetObjectAsync(Bucket, key, cancellationToken);
+            using var reader = new StreamReader(response.ResponseStream, System.Text.Encoding.UTF8);
+            return await reader.ReadToEndAsync(cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" or "NoSuchBucket")
+        {
+            throw new FileNotFoundException($"{Uri(key)} does not exist.", key, e);
+        }
+    }
 
     /// <inheritdoc />
     public async Task GetFileAsync(string key, string path, CancellationToken cancellationToken)

@@ -1,42 +1,39 @@
-using System.Text;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
-using ToxicFunctions.Storage;
+using ToxicFunctions.Pipeline;
 
 namespace ToxicFunctions.Quality;
 
 /// <summary>
-/// The reports in the object store: s3://BUCKET/validations/RUN_ID/report.json and .../index.html (the data docs).
+/// The reports in the object store of <c>Storage:Provider</c>: BUCKET/validations/RUN_ID/report.json and .../index.html
+/// (the data docs), bucket (or container) <see cref="QualityReportOptions.ReportsBucket"/>.
 /// </summary>
-public sealed class ValidationReportStore(IAmazonS3 s3, IOptions<QualityReportOptions> options)
+public sealed class ValidationReportStore(IArtifactStore store)
 {
-    /// <summary>The bucket of the reports.</summary>
-    public string Bucket => options.Value.ReportsBucket;
+    /// <summary>The reports of the configured provider's bucket <c>S3:ReportsBucket</c>.</summary>
+    public ValidationReportStore(ArtifactStores stores, IOptions<QualityReportOptions> options)
+        : this(stores.For(options.Value.ReportsBucket))
+    {
+    }
 
     /// <summary>The object key of a run's report in a format.</summary>
     public static string Key(Guid runId, ReportFormat format) =>
         $"validations/{runId}/{(format == ReportFormat.Html ? "index.html" : "report.json")}";
 
-    /// <summary>The s3:// address of a run's report in a format.</summary>
-    public string Uri(Guid runId, ReportFormat format) => $"s3://{Bucket}/{Key(runId, format)}";
+    /// <summary>The address of a run's report in a format (<c>s3://...</c> or a blob URL).</summary>
+    public string Uri(Guid runId, ReportFormat format) => store.Uri(Key(runId, format));
 
     /// <summary>Uploads a report (creating the bucket on first use).</summary>
     public Task PutAsync(Guid runId, ReportFormat format, string content, CancellationToken cancellationToken) =>
-        s3.PutObjectCreatingBucketAsync(
-            () => new PutObjectRequest { BucketName = Bucket, Key = Key(runId, format), ContentBody = content, ContentType = ContentType(format) },
-            cancellationToken);
+        store.PutTextAsync(Key(runId, format), content, ContentType(format), cancellationToken);
 
     /// <summary>Reads a run's report, or null when the store has none.</summary>
     public async Task<string?> GetAsync(Guid runId, ReportFormat format, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await s3.GetObjectAsync(Bucket, Key(runId, format), cancellationToken);
-            using var reader = new StreamReader(response.ResponseStream, Encoding.UTF8);
-            return await reader.ReadToEndAsync(cancellationToken);
+            return await store.GetTextAsync(Key(runId, format), cancellationToken);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" or "NoSuchBucket")
+        catch (FileNotFoundException)
         {
             return null;
         }

@@ -27,6 +27,7 @@ public sealed class BicepTemplateTests
     {
         ["AzureWebJobsStorage"] = ["accountName"], // the host, timers, blob receipts, the Durable task hub
         ["RawStorage"] = ["blobServiceUri", "queueServiceUri"], // the blob trigger: its container and its receipts' queue
+        ["ArtifactStorage"] = ["blobServiceUri"], // model artifacts, snapshots and validation reports (Storage__Provider Blob)
     };
 
     /// <summary>Functions host settings the Bicep sets beside the app's own.</summary>

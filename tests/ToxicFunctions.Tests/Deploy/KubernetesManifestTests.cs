@@ -20,7 +20,7 @@ namespace ToxicFunctions.Tests.Deploy;
 public sealed class KubernetesManifestTests
 {
     private static readonly string[] s_secretSettings =
-        ["Postgres__ConnectionString", "S3__AccessKey", "S3__SecretKey", "AzureWebJobsStorage", "RawStorage", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Kafka__Password"];
+        ["Postgres__ConnectionString", "S3__AccessKey", "S3__SecretKey", "AzureWebJobsStorage", "RawStorage", "ArtifactStorage", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Kafka__Password"];
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> s_sampleSettings = new(ReadSampleSettings);
     private static readonly Lazy<IReadOnlyDictionary<string, string[]>> s_functionTriggers = new(ReadFunctionTriggers);

@@ -34,6 +34,14 @@ public sealed class FailedEvaluationTests(TestDatabase database) : IClassFixture
         public Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken) =>
             inner.PutFileAsync(key, path, contentType, cancellationToken);
 
+        public Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
+            inner.PutTextAsync(key, content, contentType, cancellationToken);
+
+        public Task<string> GetTextAsync(string key, CancellationToken cancellationToken) =>
+            key.StartsWith("models/", StringComparison.Ordinal)
+                ? throw new InvalidDataException($"Injected: {key} cannot be read.")
+                : inner.GetTextAsync(key, cancellationToken);
+
         public Task GetFileAsync(string key, string path, CancellationToken cancellationToken) =>
             key.StartsWith("models/", StringComparison.Ordinal)
                 ? throw new InvalidDataException($"Injected: {key} cannot be read.")

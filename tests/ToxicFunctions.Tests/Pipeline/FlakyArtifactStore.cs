@@ -18,6 +18,13 @@ internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures) : I
             ? throw new IOException($"Injected transient failure writing {key}.")
             : inner.PutFileAsync(key, path, contentType, cancellationToken);
 
+    public Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref _writes) <= failures
+            ? throw new IOException($"Injected transient failure writing {key}.")
+            : inner.PutTextAsync(key, content, contentType, cancellationToken);
+
+    public Task<string> GetTextAsync(string key, CancellationToken cancellationToken) => inner.GetTextAsync(key, cancellationToken);
+
     public Task GetFileAsync(string key, string path, CancellationToken cancellationToken) => inner.GetFileAsync(key, path, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);

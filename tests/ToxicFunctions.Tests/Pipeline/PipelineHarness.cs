@@ -15,7 +15,7 @@ namespace ToxicFunctions.Tests.Pipeline;
 
 /// <summary>
 /// The training pipeline on the in-process Durable Task backend, with the product's services on the test class's
-/// database and a bucket of its own on the real S3 store; a test may swap a dependency when it starts it.
+/// database and a bucket of its own on the real S3 store (or a container on Azurite); a test may swap a dependency when it starts it.
 /// </summary>
 internal sealed class PipelineHarness : IAsyncDisposable
 {
@@ -35,7 +35,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<PipelineHarness> StartAsync(TestDatabase database, Action<IServiceCollection>? configure = null)
+    public static async Task<PipelineHarness> StartAsync(
+        TestDatabase database, Action<IServiceCollection>? configure = null, StorageProvider provider = StorageProvider.S3)
     {
         var bucket = $"test-ml-{Guid.NewGuid():N}"[..24];
         var builder = Host.CreateApplicationBuilder();
@@ -47,6 +48,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             ["Postgres:MigrateOnStartup"] = "false",
             ["Pipeline:ArtifactsBucket"] = bucket,
             ["S3:ReportsBucket"] = bucket,
+            ["Storage:Provider"] = provider.ToString(),
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddToxicFunctions(builder.Configuration);
@@ -61,8 +63,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public static Task<PipelineHarness> StartAsync(TestDatabase database, Func<IArtifactStore, IArtifactStore> wrapStore) =>
         StartAsync(database, services =>
         {
-            services.AddSingleton<S3ArtifactStore>();
-            services.Replace(ServiceDescriptor.Singleton<IArtifactStore>(sp => wrapStore(sp.GetRequiredService<S3ArtifactStore>())));
+            services.Replace(ServiceDescriptor.Singleton<IArtifactStore>(sp => wrapStore(
+                sp.GetRequiredService<ArtifactStores>().For(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineOptions>>().Value.ArtifactsBucket))));
         });
 
     /// <summary>

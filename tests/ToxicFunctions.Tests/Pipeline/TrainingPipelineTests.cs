@@ -1,13 +1,21 @@
+using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
 using ToxicFunctions.Orchestrations;
 using ToxicFunctions.Pipeline;
+using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
-/// <summary>The whole training orchestration against the real PostgreSQL and S3, on the in-process Durable backend.</summary>
-public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture<TestDatabase>
+/// <summary>The whole training orchestration against the real PostgreSQL and S3 (radosgw), on the in-process Durable backend.</summary>
+public sealed class TrainingPipelineTests(TestDatabase database) : TrainingPipelineRun(database, StorageProvider.S3), IClassFixture<TestDatabase>;
+
+/// <summary>The same run with <c>Storage:Provider=Blob</c>: artifacts, snapshot and reports in Azurite (issue 15).</summary>
+public sealed class BlobTrainingPipelineTests(TestDatabase database) : TrainingPipelineRun(database, StorageProvider.Blob), IClassFixture<TestDatabase>;
+
+/// <summary>The training run's checks, on a database of its own per provider (each expects to register version 1).</summary>
+public abstract class TrainingPipelineRun(TestDatabase database, StorageProvider provider)
 {
     [Fact]
     public async Task Staged_comments_end_as_a_registered_champion_with_snapshot_run_and_artifacts()
@@ -19,7 +27,7 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
         // comments' test AUC ranged 0.942-0.981, over 30 the fixture's 0.966-0.999 (mean 0.987; its signal is plainer),
         // where a fit stopped after two optimizer iterations stayed below 0.95.
         var minAuc = sample.IsReal ? 0.9 : 0.95;
-        await using var harness = await PipelineHarness.StartAsync(database);
+        await using var harness = await PipelineHarness.StartAsync(database, provider: provider);
 
         var instance = await harness.RunAsync(new PipelineRequest("test"));
 
@@ -94,7 +102,31 @@ public sealed class TrainingPipelineTests(TestDatabase database) : IClassFixture
             Assert.Contains(model + file, keys);
         }
 
-        Assert.Equal($"s3://{harness.Bucket}/{model}", champion.ArtifactUri);
+        Assert.Equal(harness.Get<IArtifactStore>().Uri(model), champion.ArtifactUri);
+        var (modelBucket, modelKey) = ArtifactAddress.Parse(champion.ArtifactUri);
+        Assert.Equal(harness.Bucket, modelBucket);
+        Assert.Equal(model, modelKey);
+        Assert.StartsWith(provider == StorageProvider.Blob ? "http://127.0.0.1:10000/" : "s3://", champion.ArtifactUri, StringComparison.Ordinal);
+
+        // The validation reports went to the same store (the harness's reports bucket is the artifacts bucket).
+        Assert.Contains(keys, k => k.StartsWith("validations/", StringComparison.Ordinal) && k.EndsWith("/report.json", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.StartsWith("validations/", StringComparison.Ordinal) && k.EndsWith("/index.html", StringComparison.Ordinal));
+        if (provider == StorageProvider.Blob)
+        {
+            // Seen in Azurite by a client of its own, not only through the store under test.
+            var container = new BlobServiceClient(TestSettings.Configuration[ToxicServiceCollectionExtensions.RawStorageSetting]).GetBlobContainerClient(harness.Bucket);
+            foreach (var key in new[] { model + "model.onnx", model + "metadata.json", SnapshotKeys.Data(result.Snapshot), SnapshotKeys.Manifest(result.Snapshot) })
+            {
+                Assert.True((await container.GetBlobClient(key).ExistsAsync()).Value, $"{key} is not in Azurite");
+            }
+        }
+
+        // The champion scores from its stored directory: a plainly toxic comment above a friendly one.
+        var scores = await harness.Get<ChampionScorer>().ScoreAsync(
+            ["You are a stupid idiot and I hate you, shut up", "Thank you for the helpful edit to the article"], CancellationToken.None);
+        Assert.NotNull(scores);
+        Assert.Equal(1, scores.Version);
+        Assert.True(scores.Probabilities[0] > scores.Probabilities[1], $"toxic {scores.Probabilities[0]} <= friendly {scores.Probabilities[1]}");
 
         // The champion served is the cascade: the fast model and the encoder model with the band chosen on the training split.
         using var served = await StoredModel.LoadScorerAsync(

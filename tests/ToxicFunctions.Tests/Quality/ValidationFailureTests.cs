@@ -123,7 +123,7 @@ public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixtur
         var service = new ValidationService(
             database.DataSource,
             database.Get<ValidationResultStore>(),
-            new ValidationReportStore(s3.Object, database.Get<Microsoft.Extensions.Options.IOptions<QualityReportOptions>>()),
+            new ValidationReportStore(new ToxicFunctions.Pipeline.S3ArtifactStore(s3.Object, "reports")),
             TimeProvider.System,
             database.Get<ToxicFunctions.Telemetry.ToxicMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ValidationService>.Instance);
