@@ -53,14 +53,7 @@ public sealed class FeedbackStreamTests(TestDatabase database) : IClassFixture<T
         using var start = await http.PostAsync("api/pipelines/training", null);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var statusUri = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString()!;
-        JsonElement status;
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        do
-        {
-            await Task.Delay(500);
-            status = await http.GetFromJsonAsync<JsonElement>(statusUri);
-        }
-        while (status.GetProperty("runtimeStatus").GetString() is "Running" or "Pending" && DateTime.UtcNow < deadline);
+        var status = await PipelineStatus.WaitForEndAsync(http, statusUri);
 
         Assert.True(status.GetProperty("runtimeStatus").GetString() == "Completed", status.GetRawText());
         // The custom status is serialized by the Durable data converter (property names as declared).

@@ -39,14 +39,7 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         var statusUri = links.GetProperty("statusQueryGetUri").GetString()!;
         Assert.Equal(statusUri, start.Headers.Location?.ToString());
 
-        JsonElement status;
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        do
-        {
-            await Task.Delay(500);
-            status = await http.GetFromJsonAsync<JsonElement>(statusUri);
-        }
-        while (status.GetProperty("runtimeStatus").GetString() is "Running" or "Pending" && DateTime.UtcNow < deadline);
+        var status = await PipelineStatus.WaitForEndAsync(http, statusUri);
 
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         Assert.Equal(JsonValueKind.Object, status.GetProperty("customStatus").ValueKind);

@@ -110,14 +110,7 @@ public sealed class PrometheusScrapeTests(TestDatabase database) : IClassFixture
         using var start = await http.PostAsync("api/pipelines/training", null);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var statusUri = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString()!;
-        JsonElement status;
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        do
-        {
-            await Task.Delay(500);
-            status = await http.GetFromJsonAsync<JsonElement>(statusUri);
-        }
-        while (status.GetProperty("runtimeStatus").GetString() is "Running" or "Pending" && DateTime.UtcNow < deadline);
+        var status = await PipelineStatus.WaitForEndAsync(http, statusUri);
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
     }
 
