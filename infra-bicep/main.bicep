@@ -119,8 +119,10 @@ param otlpEndpoint string = ''
 @maxValue(65535)
 param prometheusPort int = 0
 
-// S3-compatible object store: the app keeps raw CSV files announced by S3 events, validation reports, snapshots and
-// models in S3 buckets (S3:*, Pipeline:ArtifactsBucket); Azure has no S3 endpoint, so these name an external store.
+// S3-compatible object store, optional in Azure: raw CSV files announced by S3 events (POST /api/s3/events), and with
+// artifactStorageProvider S3 the validation reports, snapshots and models (S3:*, Pipeline:ArtifactsBucket). Azure has
+// no S3 endpoint, so these name an external store; with no keys the app uses none (the S3 client is only created when
+// used, with the AWS default credentials).
 
 @description('S3 endpoint; empty for AWS S3 itself.')
 param s3ServiceUrl string = ''
@@ -131,15 +133,13 @@ param s3Region string = 'us-east-1'
 @description('S3 path-style addressing (MinIO, radosgw: true; AWS S3: false).')
 param s3ForcePathStyle bool = false
 
-@description('S3 access key (stored in Key Vault).')
+@description('S3 access key (stored in Key Vault); empty: no S3 keys.')
 @secure()
-@minLength(1)
-param s3AccessKey string
+param s3AccessKey string = ''
 
-@description('S3 secret key (stored in Key Vault).')
+@description('S3 secret key (stored in Key Vault); empty with s3AccessKey.')
 @secure()
-@minLength(1)
-param s3SecretKey string
+param s3SecretKey string = ''
 
 @description('Bucket where raw CSV files land (S3:RawBucket).')
 param s3RawBucket string = 'raw'
@@ -172,6 +172,24 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 4096
 
+@description('true after the app is published with -p:BlobTriggerSource=EventGrid (the only blob trigger source of Flex Consumption): subscribes the raw container\'s BlobCreated events to its blob trigger (modules/rawblobevents.bicep).')
+param subscribeRawBlobEvents bool = false
+
+// The CDC relay (`toxic cdc-relay`), a long-running process: a Container App when an image is given.
+
+@description('Image of the CDC relay (tools/Toxic.Cli/Dockerfile) to run as a Container App; empty: none here (run it elsewhere, or Debezium).')
+param cdcRelayImage string = ''
+
+@description('Registry server of a private cdcRelayImage (empty: a public image).')
+param cdcRelayRegistryServer string = ''
+
+@description('User name for cdcRelayRegistryServer.')
+param cdcRelayRegistryUsername string = ''
+
+@description('Password for cdcRelayRegistryServer.')
+@secure()
+param cdcRelayRegistryPassword string = ''
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 @maxValue(730)
@@ -179,10 +197,12 @@ param logRetentionInDays int = 30
 
 var suffix = uniqueString(resourceGroup().id)
 var appInsightsName = '${prefix}-appi-${suffix}'
+var workspaceName = '${prefix}-log-${suffix}'
 var storageAccountName = take(toLower('${prefix}st${suffix}'), 24) // lower-case letters and digits only
 var keyVaultName = take('${prefix}-kv-${suffix}', 24)
 var functionAppName = '${prefix}-func-${suffix}'
 var rawContainerName = 'raw'
+var useS3Keys = !empty(s3AccessKey)
 var secretNames = {
   postgres: 'postgres-connection-string'
   kafka: 'kafka-password'
@@ -197,7 +217,7 @@ module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
     location: location
-    workspaceName: '${prefix}-log-${suffix}'
+    workspaceName: workspaceName
     appInsightsName: appInsightsName
     retentionInDays: logRetentionInDays
   }
@@ -219,10 +239,12 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     name: keyVaultName
     secrets: union(
-      {
-        '${secretNames.s3AccessKey}': s3AccessKey
-        '${secretNames.s3SecretKey}': s3SecretKey
-      },
+      useS3Keys
+        ? {
+            '${secretNames.s3AccessKey}': s3AccessKey
+            '${secretNames.s3SecretKey}': s3SecretKey
+          }
+        : {},
       useEventHubs || !kafkaHasPassword ? {} : { '${secretNames.kafka}': externalKafkaPassword }
     )
   }
@@ -278,6 +300,72 @@ var kafkaPasswordSecretUri = useEventHubs
   ? eventHubs!.outputs.connectionStringSecretUri
   : '${keyVault.outputs.uri}secrets/${secretNames.kafka}'
 
+// Every setting the app reads in Azure, under the keys of local.settings.sample.json (BicepTemplateTests); the CDC
+// relay reads the same.
+var appSettings = {
+  // Host storage through the app's identity: AzureWebJobsStorage's identity-based form.
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  AzureFunctionsWebHost__hostid: 'toxicfunctions'
+  DurableTaskHubName: 'ToxicFunctions'
+  Postgres__ConnectionString: keyVaultReference(postgres.outputs.connectionStringSecretUri)
+  Postgres__MigrateOnStartup: 'true'
+  S3__ServiceUrl: s3ServiceUrl
+  S3__Region: s3Region
+  S3__AccessKey: useS3Keys ? keyVaultReference('${keyVault.outputs.uri}secrets/${secretNames.s3AccessKey}') : ''
+  S3__SecretKey: useS3Keys ? keyVaultReference('${keyVault.outputs.uri}secrets/${secretNames.s3SecretKey}') : ''
+  S3__ForcePathStyle: string(s3ForcePathStyle)
+  S3__RawBucket: s3RawBucket
+  S3__ReportsBucket: s3ReportsBucket
+  // The blob trigger's connection through the app's identity: blobs, and the queue of its blob receipts.
+  RawStorage__blobServiceUri: storage.outputs.blobEndpoint
+  RawStorage__queueServiceUri: storage.outputs.queueEndpoint
+  RawBlobContainer: rawContainerName
+  // Artifacts, snapshots and validation reports in the app's storage account, through its identity (Storage Blob
+  // Data Owner): containers artifactsBucket and s3ReportsBucket.
+  Storage__Provider: artifactStorageProvider
+  ArtifactStorage__blobServiceUri: storage.outputs.blobEndpoint
+  Ingest__BatchSize: '256'
+  Ingest__MaxDegreeOfParallelism: '0'
+  Ingest__MaxRecordChars: '1048576'
+  Ingest__RejectedFlushCount: '1000'
+  Kafka__BootstrapServers: kafkaBootstrapServers
+  Kafka__Topic: kafkaTopic
+  Kafka__ConsumerGroup: kafkaConsumerGroup
+  Kafka__MaxBatchSize: '1000'
+  // Event Hubs: SASL PLAIN over TLS, user $ConnectionString, the connection string as password.
+  Kafka__Protocol: useEventHubs ? 'SaslSsl' : externalKafkaProtocol
+  Kafka__AuthenticationMode: useEventHubs ? 'Plain' : externalKafkaAuthenticationMode
+  Kafka__Username: useEventHubs ? '$ConnectionString' : externalKafkaUsername
+  Kafka__Password: kafkaHasPassword ? keyVaultReference(kafkaPasswordSecretUri) : ''
+  Kafka__SslCaLocation: '' // the system's CA store
+  Cdc__SlotName: 'toxic_cdc_relay'
+  Cdc__Publication: 'toxic_source_comments'
+  Cdc__TopicPrefix: 'toxic'
+  Cdc__IncludeSchema: 'false'
+  Cdc__StatusInterval: '00:00:01'
+  Cdc__CompressionType: cdcCompressionType
+  Cdc__UnavailableValuePlaceholder: '__debezium_unavailable_value'
+  Pipeline__Schedule: '0 0 2 * * *'
+  Pipeline__ArtifactsBucket: artifactsBucket
+  Pipeline__ModelName: 'toxic-comments'
+  Pipeline__Experiment: 'toxic-comments'
+  Pipeline__TestFraction: '0.2'
+  Pipeline__SplitSeed: '42'
+  Pipeline__EncodingSchedule: '*/5 * * * * *'
+  Pipeline__EncodingBatchSize: '1000'
+  Pipeline__EncoderThreads: '0'
+  Scoring__Threshold: ''
+  Scoring__MaxBatchTexts: '256'
+  Scoring__MaxBatchWait: '00:00:00.001'
+  Scoring__MaxConcurrentBatches: '0'
+  Scoring__ChampionRecheckInterval: '00:00:05'
+  Telemetry__SampleInterval: '00:00:15'
+  Telemetry__Tracing: 'false' // traces are recorded anyway: APPLICATIONINSIGHTS_CONNECTION_STRING is set
+  Telemetry__PrometheusPort: string(prometheusPort)
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionApp'
   params: {
@@ -286,70 +374,7 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    // Every setting the app reads in Azure, under the keys of local.settings.sample.json (BicepTemplateTests).
-    appSettings: {
-      // Host storage through the app's identity: AzureWebJobsStorage's identity-based form.
-      AzureWebJobsStorage__accountName: storage.outputs.name
-      APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
-      AzureFunctionsWebHost__hostid: 'toxicfunctions'
-      DurableTaskHubName: 'ToxicFunctions'
-      Postgres__ConnectionString: keyVaultReference(postgres.outputs.connectionStringSecretUri)
-      Postgres__MigrateOnStartup: 'true'
-      S3__ServiceUrl: s3ServiceUrl
-      S3__Region: s3Region
-      S3__AccessKey: keyVaultReference('${keyVault.outputs.uri}secrets/${secretNames.s3AccessKey}')
-      S3__SecretKey: keyVaultReference('${keyVault.outputs.uri}secrets/${secretNames.s3SecretKey}')
-      S3__ForcePathStyle: string(s3ForcePathStyle)
-      S3__RawBucket: s3RawBucket
-      S3__ReportsBucket: s3ReportsBucket
-      // The blob trigger's connection through the app's identity: blobs, and the queue of its blob receipts.
-      RawStorage__blobServiceUri: storage.outputs.blobEndpoint
-      RawStorage__queueServiceUri: storage.outputs.queueEndpoint
-      RawBlobContainer: rawContainerName
-      // Artifacts, snapshots and validation reports in the app's storage account, through its identity (Storage Blob
-      // Data Owner): containers artifactsBucket and s3ReportsBucket.
-      Storage__Provider: artifactStorageProvider
-      ArtifactStorage__blobServiceUri: storage.outputs.blobEndpoint
-      Ingest__BatchSize: '256'
-      Ingest__MaxDegreeOfParallelism: '0'
-      Ingest__MaxRecordChars: '1048576'
-      Ingest__RejectedFlushCount: '1000'
-      Kafka__BootstrapServers: kafkaBootstrapServers
-      Kafka__Topic: kafkaTopic
-      Kafka__ConsumerGroup: kafkaConsumerGroup
-      Kafka__MaxBatchSize: '1000'
-      // Event Hubs: SASL PLAIN over TLS, user $ConnectionString, the connection string as password.
-      Kafka__Protocol: useEventHubs ? 'SaslSsl' : externalKafkaProtocol
-      Kafka__AuthenticationMode: useEventHubs ? 'Plain' : externalKafkaAuthenticationMode
-      Kafka__Username: useEventHubs ? '$ConnectionString' : externalKafkaUsername
-      Kafka__Password: kafkaHasPassword ? keyVaultReference(kafkaPasswordSecretUri) : ''
-      Kafka__SslCaLocation: '' // the system's CA store
-      Cdc__SlotName: 'toxic_cdc_relay'
-      Cdc__Publication: 'toxic_source_comments'
-      Cdc__TopicPrefix: 'toxic'
-      Cdc__IncludeSchema: 'false'
-      Cdc__StatusInterval: '00:00:01'
-      Cdc__CompressionType: cdcCompressionType
-      Cdc__UnavailableValuePlaceholder: '__debezium_unavailable_value'
-      Pipeline__Schedule: '0 0 2 * * *'
-      Pipeline__ArtifactsBucket: artifactsBucket
-      Pipeline__ModelName: 'toxic-comments'
-      Pipeline__Experiment: 'toxic-comments'
-      Pipeline__TestFraction: '0.2'
-      Pipeline__SplitSeed: '42'
-      Pipeline__EncodingSchedule: '*/5 * * * * *'
-      Pipeline__EncodingBatchSize: '1000'
-      Pipeline__EncoderThreads: '0'
-      Scoring__Threshold: ''
-      Scoring__MaxBatchTexts: '256'
-      Scoring__MaxBatchWait: '00:00:00.001'
-      Scoring__MaxConcurrentBatches: '0'
-      Scoring__ChampionRecheckInterval: '00:00:05'
-      Telemetry__SampleInterval: '00:00:15'
-      Telemetry__Tracing: 'false' // traces are recorded anyway: APPLICATIONINSIGHTS_CONNECTION_STRING is set
-      Telemetry__PrometheusPort: string(prometheusPort)
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
-    }
+    appSettings: appSettings
   }
   dependsOn: [
     monitoring // appInsights is read through an existing reference
@@ -367,6 +392,47 @@ module roles 'modules/roles.bicep' = {
     functionApp
     storage
     keyVault
+  ]
+}
+
+// After the publish (-p:BlobTriggerSource=EventGrid), a second run with subscribeRawBlobEvents = true: new raw blobs
+// reach IngestRawBlob through Event Grid (README, Deploy to Azure).
+module rawBlobEvents 'modules/rawblobevents.bicep' = if (subscribeRawBlobEvents) {
+  name: 'rawBlobEvents'
+  params: {
+    location: location
+    storageAccountName: storageAccountName
+    rawContainerName: rawContainerName
+    deadLetterContainerName: 'raw-events-deadletters'
+    functionAppName: functionAppName
+    functionName: 'IngestRawBlob'
+  }
+  dependsOn: [
+    storage
+    functionApp
+  ]
+}
+
+module cdcRelay 'modules/cdcrelay.bicep' = if (!empty(cdcRelayImage)) {
+  name: 'cdcRelay'
+  params: {
+    location: location
+    name: '${prefix}-cdc-relay'
+    image: cdcRelayImage
+    registryServer: cdcRelayRegistryServer
+    registryUsername: cdcRelayRegistryUsername
+    registryPassword: cdcRelayRegistryPassword
+    logAnalyticsWorkspaceName: workspaceName
+    keyVaultName: keyVaultName
+    settings: appSettings
+    // The relay's secrets: the database and, with SASL, the Kafka password (the app's S3 keys are not its concern).
+    keyVaultSettings: union(
+      { Postgres__ConnectionString: postgres.outputs.connectionStringSecretUri },
+      kafkaHasPassword ? { Kafka__Password: kafkaPasswordSecretUri } : {}
+    )
+  }
+  dependsOn: [
+    monitoring // the workspace
   ]
 }
 
@@ -390,6 +456,9 @@ output keyVaultUri string = keyVault.outputs.uri
 
 @description('Blob endpoint of the app\'s storage account (raw container: RawBlobContainer).')
 output storageBlobEndpoint string = storage.outputs.blobEndpoint
+
+@description('Name of the CDC relay\'s container app (empty: no cdcRelayImage).')
+output cdcRelayName string = empty(cdcRelayImage) ? '' : cdcRelay!.outputs.name
 
 @description('Application Insights resource (logs and metrics; its workspace keeps them).')
 output appInsightsId string = monitoring.outputs.appInsightsId

@@ -5,13 +5,16 @@ using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Functions.Ingestion;
 
-/// <summary>Blob trigger: a CSV file lands in the raw container of Azure Blob Storage and is loaded into staging.</summary>
+/// <summary>
+/// Blob trigger: a CSV file lands in the raw container of Azure Blob Storage and is loaded into staging. The host learns
+/// of it by scanning the container or from Event Grid, as <see cref="RawBlobTrigger"/> was built.
+/// </summary>
 public sealed class IngestRawBlob(BatchIngestService ingest)
 {
     /// <summary>Loads the blob; a redelivered blob version adds nothing.</summary>
     [Function(nameof(IngestRawBlob))]
     public async Task<IngestResult> RunAsync(
-        [BlobTrigger("%" + ToxicServiceCollectionExtensions.RawBlobContainerSetting + "%/{name}", Connection = ToxicServiceCollectionExtensions.RawStorageSetting)]
+        [BlobTrigger(RawBlobTrigger.Path, Connection = ToxicServiceCollectionExtensions.RawStorageSetting, Source = RawBlobTrigger.Source)]
         BlobClient blob,
         CancellationToken cancellationToken)
     {

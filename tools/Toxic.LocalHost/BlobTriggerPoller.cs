@@ -18,7 +18,8 @@ namespace ToxicFunctions.LocalHost;
 /// blob version (name + ETag), as the Functions host's polling blob trigger does with its receipts. Receipts are
 /// kept in memory; after a restart every blob is offered again and ingestion recognises the versions it has taken. A
 /// blob whose ingestion throws is offered again on the next polls, at most five times, and never holds back the others;
-/// a version given up is recorded as a failed load (<c>staging.loads</c>).
+/// a version given up is recorded as a failed load (<c>staging.loads</c>). It polls whatever source the trigger was built
+/// with: an app built with the Event Grid source runs here too, where no Event Grid delivers.
 /// </summary>
 internal sealed class BlobTriggerPoller(
     BlobFunction function,

@@ -47,6 +47,7 @@ public sealed class BicepTemplateTests
         ["TOXIC_S3_ACCESS_KEY"] = "test-only-access-key",
         ["TOXIC_S3_SECRET_KEY"] = "test-only-secret-key",
         ["TOXIC_KAFKA_PASSWORD"] = null,
+        ["TOXIC_REGISTRY_PASSWORD"] = null,
     };
 
     private static readonly Lazy<JsonObject> s_template = new(BuildTemplate);
@@ -96,7 +97,9 @@ public sealed class BicepTemplateTests
         Module("functionApp")["properties"]!["parameters"]!["appSettings"]!["value"]!.AsObject()
             .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
 
-    private static JsonObject Single(string type) => Assert.Single(Resources(Template), r => (string?)r["type"] == type);
+    /// <summary>The one resource of <paramref name="type"/> the template creates (references to existing ones aside).</summary>
+    private static JsonObject Single(string type) =>
+        Assert.Single(Resources(Template), r => (string?)r["type"] == type && (bool?)r["existing"] != true);
 
     [Fact]
     public void Main_builds_without_diagnostics() =>
@@ -252,5 +255,60 @@ public sealed class BicepTemplateTests
         {
             Assert.True(Template["outputs"]!.AsObject().ContainsKey(output), $"main.bicep has no output {output}");
         }
+    }
+
+    [Fact]
+    public void New_raw_blobs_reach_the_blob_trigger_through_event_grid_once_subscribed()
+    {
+        // Flex Consumption runs only the Event Grid source of the blob trigger: a second deployment, after the publish,
+        // subscribes the raw container's BlobCreated events to the host's blobs webhook for IngestRawBlob.
+        var module = Module("rawBlobEvents");
+        Assert.Contains("subscribeRawBlobEvents", (string?)module["condition"], StringComparison.Ordinal);
+        Assert.Equal("IngestRawBlob", (string?)module["properties"]!["parameters"]!["functionName"]!["value"]);
+        // ... the app's blob-triggered function, as the Worker SDK declares it to the host.
+        using (var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata"))))
+        {
+            Assert.Contains(
+                metadata.RootElement.EnumerateArray(),
+                f => f.GetProperty("name").GetString() == "IngestRawBlob"
+                    && f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "blobTrigger"));
+        }
+
+        var subscription = Single("Microsoft.EventGrid/systemTopics/eventSubscriptions")["properties"]!;
+        Assert.Equal("WebHook", (string?)subscription["destination"]!["endpointType"]);
+        var endpoint = (string?)subscription["destination"]!["properties"]!["endpointUrl"];
+        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.", endpoint, StringComparison.Ordinal);
+        Assert.Contains("systemKeys.blobs_extension", endpoint, StringComparison.Ordinal);
+        Assert.Equal(["Microsoft.Storage.BlobCreated"], subscription["filter"]!["includedEventTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Contains("rawContainerName", (string?)subscription["filter"]!["subjectBeginsWith"], StringComparison.Ordinal);
+        Assert.Equal("StorageBlob", (string?)subscription["deadLetterWithResourceIdentity"]!["deadLetterDestination"]!["endpointType"]);
+        Assert.Equal("Microsoft.Storage.StorageAccounts", (string?)Single("Microsoft.EventGrid/systemTopics")["properties"]!["topicType"]);
+    }
+
+    [Fact]
+    public void The_cdc_relay_is_one_container_app_with_the_apps_settings_and_its_secrets_from_key_vault()
+    {
+        var module = Module("cdcRelay");
+        Assert.Contains("cdcRelayImage", (string?)module["condition"], StringComparison.Ordinal);
+        var parameters = module["properties"]!["parameters"]!;
+        // The relay reads the Function App's settings: the same object, not a second list.
+        Assert.True(
+            JsonNode.DeepEquals(parameters["settings"]!["value"], Module("functionApp")["properties"]!["parameters"]!["appSettings"]!["value"]),
+            "the relay's settings are not the Function App's");
+        Assert.Contains("Postgres__ConnectionString", parameters["keyVaultSettings"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Kafka__Password", parameters["keyVaultSettings"]!.ToJsonString(), StringComparison.Ordinal);
+
+        var app = Single("Microsoft.App/containerApps");
+        var template = app["properties"]!["template"]!;
+        Assert.Equal((1, 1), ((int?)template["scale"]!["minReplicas"], (int?)template["scale"]!["maxReplicas"]));
+        var container = Assert.Single(template["containers"]!.AsArray())!;
+        Assert.Equal(["cdc-relay"], container["args"]!.AsArray().Select(a => (string?)a));
+        // Key Vault references are App Service syntax: the container app gets secret references instead.
+        var env = container["env"]!.ToJsonString();
+        Assert.Contains("@Microsoft.KeyVault(", env, StringComparison.Ordinal);
+        Assert.Contains("secretRef", env, StringComparison.Ordinal);
+        Assert.Contains("keyVaultUrl", app["properties"]!["configuration"]!["secrets"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("UserAssigned", (string?)app["identity"]!["type"]);
+        Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", Module("cdcRelay")["properties"]!["template"]!.ToJsonString(), StringComparison.Ordinal);
     }
 }

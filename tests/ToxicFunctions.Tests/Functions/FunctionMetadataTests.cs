@@ -32,6 +32,8 @@ public sealed class FunctionMetadataTests
         Assert.Equal("In", trigger.GetProperty("direction").GetString());
         Assert.Equal("%RawBlobContainer%/{name}", trigger.GetProperty("path").GetString());
         Assert.Equal("RawStorage", trigger.GetProperty("connection").GetString());
+        // The default build scans the container; -p:BlobTriggerSource=EventGrid (BlobTriggerSourceBuildTests) changes this.
+        Assert.Equal("LogsAndContainerScan", trigger.GetProperty("source").GetString());
     }
 
     [Fact]
