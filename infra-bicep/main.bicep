@@ -329,6 +329,8 @@ var appSettings = {
   Ingest__MaxDegreeOfParallelism: '0'
   Ingest__MaxRecordChars: '1048576'
   Ingest__RejectedFlushCount: '1000'
+  // The raw zone's Delta table in the app's storage account (ArtifactStorage), container lake.
+  Lake__TableUri: '${storage.outputs.blobEndpoint}lake/raw_comments'
   Kafka__BootstrapServers: kafkaBootstrapServers
   Kafka__Topic: kafkaTopic
   Kafka__ConsumerGroup: kafkaConsumerGroup

@@ -2,11 +2,13 @@ using Amazon.S3;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Database;
 using ToxicFunctions.Feedback;
 using ToxicFunctions.Ingestion;
+using ToxicFunctions.Lake;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Quality;
 using ToxicFunctions.Scoring;
@@ -58,6 +60,9 @@ public static class ToxicServiceCollectionExtensions
 
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<S3RawObjects>();
+        services.AddOptions<LakeOptions>().Bind(configuration.GetSection(LakeOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RawCommentsLake>();
         services.AddSingleton<BatchIngestService>();
         services.AddSingleton<S3NotificationIngest>();
         services.AddSingleton<LoadHistory>();

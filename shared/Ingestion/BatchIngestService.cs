@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ToxicFunctions.Csv;
+using ToxicFunctions.Lake;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Telemetry;
 using ToxicFunctions.Tokenization;
@@ -14,11 +15,14 @@ namespace ToxicFunctions.Ingestion;
 /// Loads one CSV object version into <c>staging.comments</c>: streams and parses it, tokenizes batches of records on
 /// all cores while earlier batches are written with binary COPY, and records malformed records in
 /// <c>staging.rejected_records</c>. The whole object loads in one transaction, claimed in <c>staging.loads</c>, so
-/// a redelivered version adds nothing and a failed load leaves nothing behind to be retried over.
+/// a redelivered version adds nothing and a failed load leaves nothing behind to be retried over. The accepted rows are
+/// also appended to the raw zone's Delta table (<see cref="RawCommentsLake"/>), committed before the load's transaction,
+/// so a load in staging always has its rows in the lake (a retry after a failed transaction finds the object's txn there).
 /// </summary>
 public sealed class BatchIngestService(
     NpgsqlDataSource dataSource,
     WordPieceTokenizer tokenizer,
+    RawCommentsLake lake,
     IOptions<IngestOptions> options,
     ToxicMetrics metrics,
     ILogger<BatchIngestService> logger)
@@ -116,7 +120,16 @@ public sealed class BatchIngestService(
 
         try
         {
-            var (loaded, rejectedCount) = await CopyAsync(connection, loadId.Value, obj.Content, cancellationToken);
+            using var append = lake.Begin(reference);
+            var (loaded, rejectedCount) = await CopyAsync(connection, loadId.Value, obj.Content, append, cancellationToken);
+            if (append is not null)
+            {
+                var version = await append.CommitAsync(cancellationToken);
+                logger.LogInformation(
+                    "{Object}: {Rows} rows {Outcome} {Table}", reference, append.Rows,
+                    version is null ? "were already in" : $"appended as version {version} of", lake.Table!.Uri);
+            }
+
             await LoadRegistry.CompleteAsync(connection, loadId.Value, loaded, rejectedCount, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation(
@@ -142,7 +155,8 @@ public sealed class BatchIngestService(
         return result;
     }
 
-    private async Task<(long Loaded, long Rejected)> CopyAsync(NpgsqlConnection connection, long loadId, Stream content, CancellationToken cancellationToken)
+    private async Task<(long Loaded, long Rejected)> CopyAsync(
+        NpgsqlConnection connection, long loadId, Stream content, RawCommentsAppend? append, CancellationToken cancellationToken)
     {
         using var activity = ToxicTracing.Source.StartActivity("COPY staging.comments", ActivityKind.Client);
         activity?.SetTag("db.system.name", "postgresql");
@@ -157,6 +171,10 @@ public sealed class BatchIngestService(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ReadBatchesAsync(content, loadId, settings, batches.Writer, stop.Token), stop.Token);
 
+        // The lake's Parquet file is encoded on its own task while COPY runs, in batch order.
+        var lakeRows = Channel.CreateBounded<List<CommentRecord>>(new BoundedChannelOptions(parallelism * 2) { SingleReader = true, SingleWriter = true });
+        var lakeWriter = append is null ? Task.CompletedTask : Task.Run(() => WriteLakeRowsAsync(append, lakeRows.Reader, stop.Token), stop.Token);
+
         await using var writer = new StagingCopyWriter(connection, loadId, settings.RejectedFlushCount);
         try
         {
@@ -164,9 +182,15 @@ public sealed class BatchIngestService(
             {
                 using var batch = await pending;
                 await writer.WriteAsync(batch, cancellationToken);
+                if (append is not null)
+                {
+                    await lakeRows.Writer.WriteAsync(batch.Records, cancellationToken);
+                }
             }
 
             await producer;
+            lakeRows.Writer.Complete();
+            await lakeWriter;
             await writer.CompleteAsync(cancellationToken);
             activity?.SetTag("db.response.returned_rows", writer.RowsLoaded);
             return (writer.RowsLoaded, writer.RowsRejected);
@@ -178,7 +202,17 @@ public sealed class BatchIngestService(
         finally
         {
             await stop.CancelAsync();
+            lakeRows.Writer.TryComplete();
             await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await lakeWriter.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task WriteLakeRowsAsync(RawCommentsAppend append, ChannelReader<List<CommentRecord>> rows, CancellationToken cancellationToken)
+    {
+        await foreach (var records in rows.ReadAllAsync(cancellationToken))
+        {
+            append.Add(records);
         }
     }
 

@@ -35,6 +35,23 @@ public sealed class BlobArtifactStore(BlobServiceClient service, string containe
         PutCreatingContainerAsync(key, () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)), contentType, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<bool> TryCreateTextAsync(string key, string content, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PutCreatingContainerAsync(
+                key, () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)), contentType, cancellationToken,
+                new BlobRequestConditions { IfNoneMatch = ETag.All });
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Put Blob with If-None-Match: * on an existing blob: 409 BlobAlreadyExists (Azure, Azurite) or 412.
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task GetFileAsync(string key, string path, CancellationToken cancellationToken)
     {
         await using var content = await OpenReadAsync(key, cancellationToken);
@@ -83,9 +100,10 @@ public sealed class BlobArtifactStore(BlobServiceClient service, string containe
     }
 
     // A fresh stream per attempt: the first is used up when the container turns out to be missing.
-    private async Task PutCreatingContainerAsync(string key, Func<Stream> open, string contentType, CancellationToken cancellationToken)
+    private async Task PutCreatingContainerAsync(
+        string key, Func<Stream> open, string contentType, CancellationToken cancellationToken, BlobRequestConditions? conditions = null)
     {
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType }, Conditions = conditions };
         try
         {
             await using var first = open();

@@ -21,6 +21,14 @@ public interface IArtifactStore
     /// <summary>Writes text as the object in UTF-8, replacing it (the bucket is created when missing).</summary>
     Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes text as the object in UTF-8 only if no object has the key (an atomic put-if-absent: S3's
+    /// <c>If-None-Match: *</c>, Blob's <c>If-None-Match: *</c>), creating the bucket when missing. Of writers racing for
+    /// one key exactly one succeeds, which is what a Delta commit needs (<see cref="Lake.DeltaTable"/>).
+    /// </summary>
+    /// <returns>False when the object already exists (S3 412 PreconditionFailed, Blob 409 BlobAlreadyExists or 412).</returns>
+    Task<bool> TryCreateTextAsync(string key, string content, string contentType, CancellationToken cancellationToken);
+
     /// <summary>Downloads the object into a local file.</summary>
     /// <exception cref="FileNotFoundException">There is no such object (or no bucket).</exception>
     Task GetFileAsync(string key, string path, CancellationToken cancellationToken);

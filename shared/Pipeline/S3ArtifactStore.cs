@@ -37,6 +37,23 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
             () => new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = content, ContentType = contentType }, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<bool> TryCreateTextAsync(string key, string content, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.PutObjectCreatingBucketAsync(
+                () => new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = content, ContentType = contentType, IfNoneMatch = "*" },
+                cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.Conflict)
+        {
+            // 412: the key exists. 409 ConditionalRequestConflict (AWS): a racing conditional write; either way not ours.
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<string> GetTextAsync(string key, CancellationToken cancellationToken)
     {
         try

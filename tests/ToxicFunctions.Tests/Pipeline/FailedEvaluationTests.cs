@@ -37,6 +37,9 @@ public sealed class FailedEvaluationTests(TestDatabase database) : IClassFixture
         public Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
             inner.PutTextAsync(key, content, contentType, cancellationToken);
 
+        public Task<bool> TryCreateTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
+            inner.TryCreateTextAsync(key, content, contentType, cancellationToken);
+
         public Task<string> GetTextAsync(string key, CancellationToken cancellationToken) =>
             key.StartsWith("models/", StringComparison.Ordinal)
                 ? throw new InvalidDataException($"Injected: {key} cannot be read.")

@@ -23,6 +23,9 @@ internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures) : I
             ? throw new IOException($"Injected transient failure writing {key}.")
             : inner.PutTextAsync(key, content, contentType, cancellationToken);
 
+    public Task<bool> TryCreateTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
+        inner.TryCreateTextAsync(key, content, contentType, cancellationToken);
+
     public Task<string> GetTextAsync(string key, CancellationToken cancellationToken) => inner.GetTextAsync(key, cancellationToken);
 
     public Task GetFileAsync(string key, string path, CancellationToken cancellationToken) => inner.GetFileAsync(key, path, cancellationToken);

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+using ParquetSharp;
+using ToxicFunctions.Csv;
+using ToxicFunctions.Storage;
+
+namespace ToxicFunctions.Lake;
+
+/// <summary>
+/// Writes one ingested object's comments as a Parquet data file of <see cref="RawCommentsTable"/> (Snappy, a row group
+/// per <see cref="RowGroupRows"/> rows, so memory stays bounded for any object size) into a local file, and computes
+/// the Delta statistics of its <c>add</c> action while writing (numRecords, nullCount, minValues, maxValues; no
+/// min/max for comment_text, which the protocol leaves optional).
+/// </summary>
+/// <remarks>Not thread-safe: one writer adds the batches in order.</remarks>
+public sealed class RawCommentsFile : IDisposable
+{
+    /// <summary>Rows per row group.</summary>
+    public const int RowGroupRows = 65_536;
+
+    private static readonly Column[] s_columns =
+    [
+        new Column<string>("comment_text", LogicalType.String()),
+        new Column<int?>("labels"),
+        new Column<string>("source_store", LogicalType.String()),
+        new Column<string>("source_container", LogicalType.String()),
+        new Column<string>("source_key", LogicalType.String()),
+        new Column<string>("source_version", LogicalType.String()),
+        new Column<long>("line_number"),
+        new Column<DateTime>("ingested_at", LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Micros)),
+    ];
+
+    private readonly ObjectRef _source;
+    private readonly DateTime _ingestedAt;
+    private readonly ParquetFileWriter _writer;
+    private readonly List<string> _texts = new(RowGroupRows);
+    private readonly List<int?> _labels = new(RowGroupRows);
+    private readonly List<long> _lines = new(RowGroupRows);
+    private long _rows;
+    private long _nullLabels;
+    private int? _minLabel;
+    private int? _maxLabel;
+    private long _minLine = long.MaxValue;
+    private long _maxLine = long.MinValue;
+    private bool _closed;
+
+    /// <summary>Starts the file at <paramref name="path"/> for the rows of <paramref name="source"/>, ingested at <paramref name="ingestedAt"/>.</summary>
+    public RawCommentsFile(string path, ObjectRef source, DateTimeOffset ingestedAt)
+    {
+        Path = path;
+        _source = source;
+        // Delta timestamps are microseconds: drop the ticks below, so the file and the statistics agree.
+        _ingestedAt = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
+        using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).CreatedBy("toxicfunctions").Build();
+        _writer = new ParquetFileWriter(path, s_columns, properties);
+    }
+
+    /// <summary>The local file.</summary>
+    public string Path { get; }
+
+    /// <summary>Rows added so far.</summary>
+    public long Rows => _rows + _texts.Count;
+
+    /// <summary>Adds accepted records (label 0 or 1) in line order.</summary>
+    public void Add(IEnumerable<CommentRecord> records)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        foreach (var record in records)
+        {
+            _texts.Add(record.Text);
+            _labels.Add(record.Label);
+            _lines.Add(record.LineNumber);
+            if (_texts.Count == RowGroupRows)
+            {
+                Flush();
+            }
+        }
+    }
+
+    /// <summary>Writes the rest and the footer; returns the statistics of the file as the <c>add</c> action's JSON string.</summary>
+    public string Complete()
+    {
+        Flush();
+        _writer.Close();
+        _closed = true;
+        var timestamp = _ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var sourceValues = new Dictionary<string, object?>
+        {
+            ["source_store"] = _source.Store,
+            ["source_container"] = _source.Container,
+            ["source_key"] = _source.Key,
+            ["source_version"] = _source.Version,
+        };
+        Dictionary<string, object?> Bounds(int? label, long line) => new(sourceValues)
+        {
+            ["labels"] = label,
+            ["line_number"] = line,
+            ["ingested_at"] = timestamp,
+        };
+
+        var empty = _rows == 0;
+        return JsonSerializer.Serialize(new
+        {
+            numRecords = _rows,
+            minValues = empty ? [] : Bounds(_minLabel, _minLine).Where(p => p.Value is not null).ToDictionary(),
+            maxValues = empty ? [] : Bounds(_maxLabel, _maxLine).Where(p => p.Value is not null).ToDictionary(),
+            nullCount = new Dictionary<string, long>
+            {
+                ["comment_text"] = 0,
+                ["labels"] = _nullLabels,
+                ["source_store"] = 0,
+                ["source_container"] = 0,
+                ["source_key"] = 0,
+                ["source_version"] = 0,
+                ["line_number"] = 0,
+                ["ingested_at"] = 0,
+            },
+        });
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writer.Dispose();
+
+    private void Flush()
+    {
+        var count = _texts.Count;
+        if (count == 0)
+        {
+            return;
+        }
+
+        foreach (var label in _labels)
+        {
+            if (label is { } value)
+            {
+                _minLabel = _minLabel is { } min ? Math.Min(min, value) : value;
+                _maxLabel = _maxLabel is { } max ? Math.Max(max, value) : value;
+            }
+            else
+            {
+                _nullLabels++;
+            }
+        }
+
+        foreach (var line in _lines)
+        {
+            _minLine = Math.Min(_minLine, line);
+            _maxLine = Math.Max(_maxLine, line);
+        }
+
+        using var group = _writer.AppendRowGroup();
+        Write(group, _texts.ToArray());
+        Write(group, _labels.ToArray());
+        Write(group, Repeat(_source.Store, count));
+        Write(group, Repeat(_source.Container, count));
+        Write(group, Repeat(_source.Key, count));
+        Write(group, Repeat(_source.Version, count));
+        Write(group, _lines.ToArray());
+        Write(group, Repeat(_ingestedAt, count));
+        _rows += count;
+        _texts.Clear();
+        _labels.Clear();
+        _lines.Clear();
+    }
+
+    private static T[] Repeat<T>(T value, int count)
+    {
+        var values = new T[count];
+        Array.Fill(values, value);
+        return values;
+    }
+
+    private static void Write<T>(RowGroupWriter group, T[] values)
+    {
+        using var column = group.NextColumn().LogicalWriter<T>();
+        column.WriteBatch(values);
+    }
+}

@@ -1,0 +1,44 @@
+using Amazon.S3;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ToxicFunctions.Pipeline;
+using ToxicFunctions.Storage;
+
+namespace ToxicFunctions.Lake;
+
+/// <summary>
+/// The raw zone: every ingested object's accepted rows are appended to the Delta table <see cref="LakeOptions.TableUri"/>
+/// as one Parquet file and one commit, whose <c>txn</c> action (application id: the object version) makes a
+/// redelivered object add nothing. <see cref="Begin"/> returns null when the lake is off (an empty TableUri).
+/// </summary>
+public sealed class RawCommentsLake
+{
+    private readonly DeltaTable? _table;
+    private readonly TimeProvider _time;
+
+    /// <summary>Opens the configured table.</summary>
+    /// <exception cref="FormatException">TableUri is neither an s3:// address nor a blob URL.</exception>
+    public RawCommentsLake(IServiceProvider services, IOptions<LakeOptions> options, TimeProvider time)
+    {
+        _time = time;
+        if (options.Value.TableUri is { Length: > 0 } uri)
+        {
+            var (bucket, root) = ArtifactAddress.Parse(uri.EndsWith('/') ? uri : uri + "/");
+            IArtifactStore store = uri.StartsWith("s3://", StringComparison.Ordinal)
+                ? new S3ArtifactStore(services.GetRequiredService<IAmazonS3>(), bucket)
+                : new BlobArtifactStore(services.GetRequiredKeyedService<BlobServiceClient>(ArtifactStores.BlobClientKey), bucket);
+            _table = new DeltaTable(store, root);
+        }
+    }
+
+    /// <summary>The table, or null when the lake is off.</summary>
+    public DeltaTable? Table => _table;
+
+    /// <summary>The application id of an object version's <c>txn</c> action.</summary>
+    public static string AppId(ObjectRef source) => $"toxic-ingest:{source}";
+
+    /// <summary>Starts the data file of <paramref name="source"/>'s rows; null when the lake is off.</summary>
+    public RawCommentsAppend? Begin(ObjectRef source) =>
+        _table is null ? null : new RawCommentsAppend(_table, source, _time);
+}
