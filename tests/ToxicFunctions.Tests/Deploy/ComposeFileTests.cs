@@ -9,7 +9,8 @@ namespace ToxicFunctions.Tests.Deploy;
 /// container gets every setting the app reads (the sample's keys but the local host's LocalHost__*) and nothing else
 /// but documented Functions host variables, pointed at the compose services; the host ports are the sample's local
 /// defaults (so `toxic` with the sample settings works against compose); topic, consumer group, buckets, the
-/// connector's database and the MinIO webhook all name what the other side has.
+/// connector's database and the MinIO webhook all name what the other side has; the opt-in CDC relay (profile relay)
+/// is built from tools/Toxic.Cli/Dockerfile with the functions' values of the settings it reads.
 /// </summary>
 public sealed partial class ComposeFileTests
 {
@@ -41,7 +42,7 @@ public sealed partial class ComposeFileTests
     [Fact]
     public void Has_the_services_of_the_pipeline()
     {
-        string[] expected = ["postgres", "kafka", "kafka-init", "connect", "connector-init", "minio", "minio-init", "azurite", "functions"];
+        string[] expected = ["postgres", "kafka", "kafka-init", "connect", "connector-init", "cdc-relay", "minio", "minio-init", "azurite", "functions"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), ServiceNames().Order(StringComparer.Ordinal));
     }
 
@@ -65,8 +66,7 @@ public sealed partial class ComposeFileTests
                 switch (condition)
                 {
                     case "service_healthy":
-                        Assert.True(Map(Services, dependency).Children.ContainsKey(new YamlScalarNode("healthcheck")),
-                            $"{name} waits for {dependency} to be healthy, which has no healthcheck");
+                        Assert.True(HasHealthcheckTest(dependency), $"{name} waits for {dependency} to be healthy, which has no healthcheck");
                         break;
                     case "service_completed_successfully":
                         Assert.True(IsOneShot(dependency), $"{name} waits for {dependency} to complete, which is no one-shot service");
@@ -80,12 +80,24 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
-    public void Every_long_running_service_has_a_healthcheck()
+    public void Every_long_running_service_has_a_healthcheck_or_restarts_on_exit()
     {
         foreach (var name in ServiceNames().Where(n => !IsOneShot(n)))
         {
-            var healthcheck = Map(Map(Services, name), "healthcheck");
-            Assert.True(((YamlSequenceNode)healthcheck.Children[new YamlScalarNode("test")]).Children.Count > 1, $"{name}'s healthcheck has no test");
+            var service = Map(Services, name);
+            var healthcheck = Map(service, "healthcheck");
+            if (healthcheck.Children.TryGetValue(new YamlScalarNode("disable"), out var disable) && ((YamlScalarNode)disable).Value == "true")
+            {
+                // A service with nothing to ask (the relay serves no port) says so, and its liveness is its process:
+                // it exits on failure and compose starts it again.
+                Assert.True(
+                    service.Children.TryGetValue(new YamlScalarNode("restart"), out var restart)
+                        && ((YamlScalarNode)restart).Value is "always" or "unless-stopped" or "on-failure",
+                    $"{name} disables its healthcheck but is not restarted when it exits");
+                continue;
+            }
+
+            Assert.True(HasHealthcheckTest(name), $"{name}'s healthcheck has no test");
         }
     }
 
@@ -310,9 +322,51 @@ public sealed partial class ComposeFileTests
         Assert.Contains("/admin/host/ping", healthcheck, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Relay_is_an_opt_in_service_built_from_its_dockerfile_with_the_functions_settings_it_reads()
+    {
+        var relay = Map(Services, "cdc-relay");
+
+        // Opt-in: Debezium (connect) is the default CDC source, and two sources would publish every change twice.
+        Assert.Equal(["relay"], Strings(relay, "profiles"));
+        Assert.DoesNotContain(ServiceNames(), n => n != "cdc-relay" && DependsOn(n).Contains("cdc-relay"));
+
+        var build = Map(relay, "build");
+        Assert.Equal(".", Scalar(build, "context"));
+        Assert.Equal(CdcRelayContainer.Dockerfile, Scalar(build, "dockerfile"));
+        Assert.True(File.Exists(Repository.PathOf(CdcRelayContainer.Dockerfile)));
+        Assert.Equal(CdcRelayContainer.Image + ":local", Scalar(relay, "image")); // the tag deploy/k8s/overlays/local runs
+
+        // Exactly the settings the relay reads, each with the functions service's value (the sample's, addresses
+        // pointed at the compose services).
+        var environment = Environment("cdc-relay");
+        var functions = Environment("functions");
+        Assert.Equal(CdcRelayContainer.Settings.Order(StringComparer.Ordinal), environment.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, value) in environment)
+        {
+            Assert.True(functions[key] == value, $"{key} is '{value}' for cdc-relay, '{functions[key]}' for functions");
+        }
+
+        // Its slot is not Debezium's: the two never take each other's slot.
+        Assert.NotEqual(Connector()["slot.name"], environment["Cdc__SlotName"]);
+        Assert.Contains("postgres", DependsOn("cdc-relay"));
+        Assert.Contains("kafka-init", DependsOn("cdc-relay"));
+        Assert.Empty(Ports("cdc-relay"));
+    }
+
     private static string FunctionKey() => File.ReadAllText(Repository.PathOf("deploy/compose/functions-keys/host.function.default"));
 
     private static IEnumerable<string> ServiceNames() => Services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!);
+
+    private static bool HasHealthcheckTest(string service) =>
+        Map(Services, service).Children.TryGetValue(new YamlScalarNode("healthcheck"), out var healthcheck)
+        && ((YamlMappingNode)healthcheck).Children.TryGetValue(new YamlScalarNode("test"), out var test)
+        && test is YamlSequenceNode { Children.Count: > 1 };
+
+    private static List<string> DependsOn(string service) =>
+        Map(Services, service).Children.TryGetValue(new YamlScalarNode("depends_on"), out var node)
+            ? [.. ((YamlMappingNode)node).Children.Keys.Select(k => ((YamlScalarNode)k).Value!)]
+            : [];
 
     private static bool IsOneShot(string service) =>
         Map(Services, service).Children.TryGetValue(new YamlScalarNode("restart"), out var restart) && ((YamlScalarNode)restart).Value == "no";

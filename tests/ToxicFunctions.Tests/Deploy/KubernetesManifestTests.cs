@@ -15,7 +15,7 @@ namespace ToxicFunctions.Tests.Deploy;
 /// (<see cref="KubernetesManifests"/>), for the base and every overlay: the references between its resources, its
 /// settings against local.settings.sample.json, the split of the functions across Deployments, and each scaler
 /// against what the app actually uses (the Kafka trigger's settings, the Durable task hub, the host ID, the encoder
-/// backlog).
+/// backlog); and the CDC relay's Deployment beside it (one replica, never scaled, its own image and settings).
 /// </summary>
 public sealed class KubernetesManifestTests
 {
@@ -82,6 +82,7 @@ public sealed class KubernetesManifestTests
         Assert.All(local.Documents.Where(d => d.Str("kind") != "Namespace"), d => Assert.Equal("toxicfunctions", d.Str("metadata", "namespace")));
         Assert.All(local.FunctionDeployments(), d => Assert.Equal(
             RenderedTarget.FunctionsImage + ":local", RenderedTarget.FunctionsContainer(d).Str("image")));
+        Assert.Equal(CdcRelayContainer.Image + ":local", RenderedTarget.RelayContainer(local.RelayDeployment()).Str("image"));
     }
 
     [Fact]
@@ -433,6 +434,102 @@ public sealed class KubernetesManifestTests
                     {
                         Assert.True(container.At("resources", limit, resource) is not null, $"{name}: no {limit}.{resource}");
                     }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_CDC_relay_runs_once_from_its_image_and_is_never_scaled()
+    {
+        var dockerfile = File.ReadAllText(Repository.PathOf(CdcRelayContainer.Dockerfile));
+        Assert.Matches(@"(?m)^ENTRYPOINT \[""dotnet"", ""toxic\.dll""\]\s*$", dockerfile);
+        Assert.Matches(@"(?m)^CMD \[""cdc-relay""\]\s*$", dockerfile);
+        foreach (var target in Targets)
+        {
+            var relay = target.RelayDeployment();
+            var name = $"{target}: {RenderedTarget.Name(relay)}";
+
+            // One slot, one relay: exactly one replica, and a rollout stops the old pod before the new one starts.
+            Assert.True(relay.Int("spec", "replicas") == 1, $"{name}: replicas must be 1");
+            Assert.True(relay.Str("spec", "strategy", "type") == "Recreate", $"{name}: the strategy must be Recreate");
+            Assert.DoesNotContain(target.OfKind("ScaledObject"), s => s.Str("spec", "scaleTargetRef", "name") == RenderedTarget.Name(relay));
+            Assert.DoesNotContain(target.OfKind("HorizontalPodAutoscaler"), h => h.Str("spec", "scaleTargetRef", "name") == RenderedTarget.Name(relay));
+
+            // The relay's image alone, running the relay: no Function App container or probe patched in.
+            var container = Assert.Single(RenderedTarget.Containers(relay));
+            Assert.True(CdcRelayContainer.IsRelayImage(container.Str("image")), $"{name}: runs {container.Str("image")}, not {CdcRelayContainer.Image}");
+            Assert.False(target.FunctionDeployments().Any(d => RenderedTarget.Name(d) == RenderedTarget.Name(relay)), $"{name} runs the Function App's image");
+            var args = container.At("args") is { ValueKind: JsonValueKind.Array } a ? a.EnumerateArray().Select(e => e.GetString()).ToList() : [];
+            Assert.True(container.At("command") is null && (args.Count == 0 || args[0] == "cdc-relay"), $"{name}: does not run `toxic cdc-relay`");
+            foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+            {
+                Assert.True(container.At(probe) is null, $"{name}: {probe}, but the relay serves no port");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_CDC_relay_reads_its_settings_by_key_from_the_function_pods_ConfigMap_and_Secret()
+    {
+        foreach (var target in Targets)
+        {
+            var relay = target.RelayDeployment();
+            var name = $"{target}: {RenderedTarget.Name(relay)}";
+            var container = RenderedTarget.RelayContainer(relay);
+
+            // By key, not envFrom: the relay's pod gets no secret it does not read (storage keys, S3 keys).
+            Assert.Empty(RenderedTarget.EnvFrom(container));
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var env in RenderedTarget.Env(container))
+            {
+                var key = env.Str("name")!;
+                Assert.True(set.Add(key), $"{name}: {key} is set twice");
+                Assert.True(SampleSettings.ContainsKey(key), $"{name} sets {key}, which local.settings.sample.json does not have");
+                var secret = env.At("valueFrom", "secretKeyRef");
+                var configMap = env.At("valueFrom", "configMapKeyRef");
+                Assert.True(secret is not null || configMap is not null, $"{name}: {key} is not read from the ConfigMap or Secret of the function pods");
+                var (kind, reference) = secret is { } r ? ("Secret", r) : ("ConfigMap", configMap!.Value);
+                Assert.Equal(kind == "Secret" ? "toxicfunctions-secrets" : "toxicfunctions-settings", reference.Str("name"));
+                Assert.True(target.DataOf(kind, reference.Str("name")!).ContainsKey(reference.Str("key")!), $"{name}: {kind} {reference.Str("name")} has no {reference.Str("key")}");
+                Assert.Equal(key, reference.Str("key"));
+                Assert.True(
+                    s_secretSettings.Contains(key) == (kind == "Secret"),
+                    $"{name}: {key} comes from a {kind}; secret settings come from the Secret, the others from the ConfigMap");
+            }
+
+            var missing = CdcRelayContainer.Settings.Except(set).Order(StringComparer.Ordinal).ToList();
+            Assert.True(missing.Count == 0, $"{name} lacks {string.Join(", ", missing)}, which the relay reads");
+            var unused = set.Except(CdcRelayContainer.Settings).Order(StringComparer.Ordinal).ToList();
+            Assert.True(unused.Count == 0, $"{name} sets {string.Join(", ", unused)}, which the relay does not read");
+        }
+    }
+
+    [Fact]
+    public void The_CDC_relay_pod_runs_as_the_images_non_root_user_read_only_with_resources()
+    {
+        var user = CdcRelayContainer.User();
+        foreach (var target in Targets)
+        {
+            var relay = target.RelayDeployment();
+            var name = $"{target}: {RenderedTarget.Name(relay)}";
+            var pod = relay.At("spec", "template", "spec")!.Value;
+            var container = RenderedTarget.RelayContainer(relay);
+            Assert.True(pod.At("securityContext", "runAsNonRoot")?.ValueKind == JsonValueKind.True, $"{name}: runAsNonRoot is not set");
+            Assert.Equal(user, pod.At("securityContext", "runAsUser")?.GetInt64());
+            Assert.True(pod.At("automountServiceAccountToken")?.ValueKind == JsonValueKind.False, $"{name}: mounts a service account token it does not use");
+            Assert.True(container.At("securityContext", "allowPrivilegeEscalation")?.ValueKind == JsonValueKind.False, $"{name}: allowPrivilegeEscalation is not false");
+            Assert.True(container.At("securityContext", "readOnlyRootFilesystem")?.ValueKind == JsonValueKind.True, $"{name}: the root filesystem is writable");
+            Assert.Contains("ALL", container.At("securityContext", "capabilities", "drop")!.Value.EnumerateArray().Select(c => c.GetString()));
+
+            // The .NET runtime's own files (its diagnostics socket) go to /tmp, a writable emptyDir.
+            var tmp = Assert.Single(container.At("volumeMounts")!.Value.EnumerateArray(), m => m.Str("mountPath") == "/tmp");
+            Assert.Contains(pod.At("volumes")!.Value.EnumerateArray(), v => v.Str("name") == tmp.Str("name") && v.At("emptyDir") is not null);
+            foreach (var limit in new[] { "requests", "limits" })
+            {
+                foreach (var resource in new[] { "cpu", "memory" })
+                {
+                    Assert.True(container.At("resources", limit, resource) is not null, $"{name}: no {limit}.{resource}");
                 }
             }
         }

@@ -99,6 +99,13 @@ internal sealed record RenderedTarget(string Path, IReadOnlyList<JsonElement> Do
 
     public static JsonElement FunctionsContainer(JsonElement deployment) => Assert.Single(Containers(deployment), IsFunctionsContainer);
 
+    /// <summary>The one Deployment that runs the CDC relay's image (fails unless there is exactly one).</summary>
+    public JsonElement RelayDeployment() =>
+        Assert.Single(OfKind("Deployment"), d => Containers(d).Any(c => CdcRelayContainer.IsRelayImage(c.Str("image"))));
+
+    public static JsonElement RelayContainer(JsonElement deployment) =>
+        Assert.Single(Containers(deployment), c => CdcRelayContainer.IsRelayImage(c.Str("image")));
+
     /// <summary>The functions a Deployment's host is restricted to, in index order; fails on a gap in the indices.</summary>
     public static IReadOnlyList<string> FunctionsOf(JsonElement deployment)
     {
