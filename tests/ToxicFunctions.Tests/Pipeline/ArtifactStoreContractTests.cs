@@ -1,3 +1,5 @@
+using Amazon.S3;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ToxicFunctions.Pipeline;
@@ -45,6 +47,8 @@ public sealed class ArtifactStoreContractTests
             Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
             Assert.Equal("""{"é":1}""", await store.GetTextAsync("dir/sub/b c%#.json", CancellationToken.None));
             Assert.Equal("second", await store.GetTextAsync("other/c.txt", CancellationToken.None));
+            Assert.Equal("application/json", await ContentTypeAsync(services, provider, bucket, "dir/sub/b c%#.json"));
+            Assert.Equal("text/plain", await ContentTypeAsync(services, provider, bucket, "other/c.txt"));
 
             Assert.Equal(["dir/a.bin", "dir/sub/b c%#.json"], (await store.ListAsync("dir/", CancellationToken.None)).Order(StringComparer.Ordinal));
             Assert.Equal(3, (await store.ListAsync("", CancellationToken.None)).Count);
@@ -73,6 +77,13 @@ public sealed class ArtifactStoreContractTests
             File.Delete(copy);
         }
     }
+
+    /// <summary>The object's media type, as its store's own client reads it: a report or a curve opened straight from the store (a portal, a presigned link) is shown by it.</summary>
+    private static async Task<string> ContentTypeAsync(ServiceProvider services, StorageProvider provider, string bucket, string key) =>
+        provider == StorageProvider.Blob
+            ? (await services.GetRequiredKeyedService<BlobServiceClient>(ArtifactStores.BlobClientKey)
+                .GetBlobContainerClient(bucket).GetBlobClient(key).GetPropertiesAsync()).Value.ContentType
+            : (await services.GetRequiredService<IAmazonS3>().GetObjectMetadataAsync(bucket, key)).Headers.ContentType;
 
     private static ServiceProvider Services(StorageProvider provider)
     {
