@@ -86,6 +86,11 @@ public sealed class BlobArtifactStore(BlobServiceClient service, string containe
         return keys;
     }
 
+    /// <inheritdoc />
+    /// <remarks>With the blob's snapshots, if any (a blob that has snapshots cannot be deleted alone).</remarks>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        _container.GetBlobClient(key).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+
     private async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         try

@@ -39,4 +39,10 @@ public interface IArtifactStore
 
     /// <summary>The keys under <paramref name="prefix"/> (none when the bucket does not exist).</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the object. Deleting one that does not exist (or whose bucket does not exist) is not an error: the object
+    /// is gone either way.
+    /// </summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

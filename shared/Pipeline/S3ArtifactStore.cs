@@ -106,4 +106,17 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
 
         return keys;
     }
+
+    /// <inheritdoc />
+    /// <remarks>S3 answers a delete of a missing key with success already; a missing bucket is its one error to swallow.</remarks>
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" or "NoSuchBucket")
+        {
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using Amazon.S3;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ToxicFunctions.Pipeline;
@@ -15,17 +17,18 @@ public sealed class ArtifactStoreContractTests
     [Theory]
     [InlineData(StorageProvider.S3)]
     [InlineData(StorageProvider.Blob)]
-    public async Task Objects_are_written_read_listed_and_missing_ones_are_not_found(StorageProvider provider)
+    public async Task Objects_are_written_read_listed_deleted_and_missing_ones_are_not_found(StorageProvider provider)
     {
         var bucket = $"test-store-{Guid.NewGuid():N}"[..24];
         using var services = Services(provider);
         var store = services.GetRequiredService<ArtifactStores>().For(bucket);
         Assert.IsType(provider == StorageProvider.Blob ? typeof(BlobArtifactStore) : typeof(S3ArtifactStore), store);
 
-        // Before the first write the bucket does not exist: nothing listed, nothing found.
+        // Before the first write the bucket does not exist: nothing listed, nothing found, nothing to delete.
         Assert.Empty(await store.ListAsync("", CancellationToken.None));
         Assert.False(await store.ExistsAsync("dir/a.bin", CancellationToken.None));
         await Assert.ThrowsAsync<FileNotFoundException>(() => store.GetTextAsync("dir/a.bin", CancellationToken.None));
+        await store.DeleteAsync("dir/a.bin", CancellationToken.None);
 
         var bytes = new byte[70_000];
         new Random(15).NextBytes(bytes);
@@ -44,6 +47,8 @@ public sealed class ArtifactStoreContractTests
             Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
             Assert.Equal("""{"é":1}""", await store.GetTextAsync("dir/sub/b c%#.json", CancellationToken.None));
             Assert.Equal("second", await store.GetTextAsync("other/c.txt", CancellationToken.None));
+            Assert.Equal("application/json", await ContentTypeAsync(services, provider, bucket, "dir/sub/b c%#.json"));
+            Assert.Equal("text/plain", await ContentTypeAsync(services, provider, bucket, "other/c.txt"));
 
             Assert.Equal(["dir/a.bin", "dir/sub/b c%#.json"], (await store.ListAsync("dir/", CancellationToken.None)).Order(StringComparer.Ordinal));
             Assert.Equal(3, (await store.ListAsync("", CancellationToken.None)).Count);
@@ -52,6 +57,15 @@ public sealed class ArtifactStoreContractTests
             var missing = await Assert.ThrowsAsync<FileNotFoundException>(() => store.GetFileAsync("dir/missing", copy, CancellationToken.None));
             Assert.Equal("dir/missing", missing.FileName);
             await Assert.ThrowsAsync<FileNotFoundException>(() => store.GetTextAsync("dir/missing", CancellationToken.None));
+
+            // A deleted object is gone, its neighbours stay; deleting it again, or a key never written, is not an error.
+            await store.DeleteAsync("dir/sub/b c%#.json", CancellationToken.None);
+            Assert.False(await store.ExistsAsync("dir/sub/b c%#.json", CancellationToken.None));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => store.GetTextAsync("dir/sub/b c%#.json", CancellationToken.None));
+            Assert.Equal(["dir/a.bin"], await store.ListAsync("dir/", CancellationToken.None));
+            await store.DeleteAsync("dir/sub/b c%#.json", CancellationToken.None);
+            await store.DeleteAsync("dir/missing", CancellationToken.None);
+            Assert.Equal(2, (await store.ListAsync("", CancellationToken.None)).Count);
 
             // The address reads back to the bucket and the key as written, escaping and all.
             Assert.Equal((bucket, "dir/sub/b c%#.json"), ArtifactAddress.Parse(store.Uri("dir/sub/b c%#.json")));
@@ -63,6 +77,13 @@ public sealed class ArtifactStoreContractTests
             File.Delete(copy);
         }
     }
+
+    /// <summary>The object's media type, as its store's own client reads it: a report or a curve opened straight from the store (a portal, a presigned link) is shown by it.</summary>
+    private static async Task<string> ContentTypeAsync(ServiceProvider services, StorageProvider provider, string bucket, string key) =>
+        provider == StorageProvider.Blob
+            ? (await services.GetRequiredKeyedService<BlobServiceClient>(ArtifactStores.BlobClientKey)
+                .GetBlobContainerClient(bucket).GetBlobClient(key).GetPropertiesAsync()).Value.ContentType
+            : (await services.GetRequiredService<IAmazonS3>().GetObjectMetadataAsync(bucket, key)).Headers.ContentType;
 
     private static ServiceProvider Services(StorageProvider provider)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ToxicFunctions.Pipeline;
+using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Tests.Training;
 using ToxicFunctions.Tokenization;
@@ -8,12 +9,19 @@ using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
+/// <summary>The champion's scorer on S3 (radosgw).</summary>
+public sealed class ChampionScorerTests(TestDatabase database) : ChampionScorerCases(database, StorageProvider.S3), IClassFixture<TestDatabase>;
+
+/// <summary>The champion's scorer with <c>Storage:Provider=Blob</c>: models loaded from Azurite, and found missing there.</summary>
+public sealed class BlobChampionScorerTests(TestDatabase database) : ChampionScorerCases(database, StorageProvider.Blob), IClassFixture<TestDatabase>;
+
 /// <summary>
-/// The champion as served over HTTP, against the real PostgreSQL and S3: promotions are picked up after the recheck
+/// The champion as served over HTTP, against the real PostgreSQL and object store: promotions are picked up after the recheck
 /// interval, a champion whose files are gone is reported (not a crash, not the old model), and requests keep being
 /// served while the champion changes under them (disposal after the last use: <see cref="RetiringResourceTests"/>).
+/// On a database of its own per provider (the first case starts with no champion).
 /// </summary>
-public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<TestDatabase>
+public abstract class ChampionScorerCases(TestDatabase database, StorageProvider provider)
 {
     private const string Model = "toxic-comments";
 
@@ -21,7 +29,8 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
     public async Task A_champion_that_cannot_be_loaded_is_reported_until_a_loadable_one_is_champion()
     {
         var clock = new ManualTime();
-        await using var harness = await PipelineHarness.StartAsync(database, services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        await using var harness = await PipelineHarness.StartAsync(
+            database, services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)), provider);
         var registry = harness.Get<ModelRegistry>();
         var scorer = harness.Get<ChampionScorer>();
         string[] texts = ["you are a stupid idiot", "thanks for the help"];
@@ -54,7 +63,8 @@ public sealed class ChampionScorerTests(TestDatabase database) : IClassFixture<T
     public async Task Requests_keep_scoring_while_the_champion_flips_between_versions()
     {
         var clock = new ManualTime();
-        await using var harness = await PipelineHarness.StartAsync(database, services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        await using var harness = await PipelineHarness.StartAsync(
+            database, services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)), provider);
         var registry = harness.Get<ModelRegistry>();
         var scorer = harness.Get<ChampionScorer>();
         int[] versions = [await RegisterAsync(harness, "models/flip-test/1/", upload: true), await RegisterAsync(harness, "models/flip-test/2/", upload: true)];

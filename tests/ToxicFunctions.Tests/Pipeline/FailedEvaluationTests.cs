@@ -51,5 +51,7 @@ public sealed class FailedEvaluationTests(TestDatabase database) : IClassFixture
                 : inner.GetFileAsync(key, path, cancellationToken);
 
         public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
     }
 }

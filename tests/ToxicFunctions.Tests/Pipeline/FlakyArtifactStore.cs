@@ -31,4 +31,6 @@ internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures) : I
     public Task GetFileAsync(string key, string path, CancellationToken cancellationToken) => inner.GetFileAsync(key, path, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 }

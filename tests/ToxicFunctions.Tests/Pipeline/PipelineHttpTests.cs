@@ -125,7 +125,7 @@ public sealed class PipelineHttpTests(TestDatabase database) : IClassFixture<Tes
         Assert.True(PrometheusSample.ValueOf(samples, "toxic_scoring_request_duration_seconds_count", ("outcome", "failed")) >= 1, "the 503 before the first champion was not counted");
         Assert.True(PrometheusSample.ValueOf(samples, "toxic_scoring_request_duration_seconds_count", ("outcome", "scored")) >= 9, "fewer scored requests counted than were answered");
 
-        await ReportLinkTests.AssertRunLinksAsync(http, host.Services, status.GetProperty("output"));
+        await ReportLinkCases.AssertRunLinksAsync(http, host.Services, status.GetProperty("output"));
 
         using var purge = await http.DeleteAsync(links.GetProperty("purgeHistoryDeleteUri").GetString());
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);

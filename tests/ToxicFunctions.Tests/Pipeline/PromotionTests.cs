@@ -1,23 +1,29 @@
-using Amazon.S3;
 using Microsoft.DurableTask.Client;
 using ToxicFunctions.Orchestrations;
 using ToxicFunctions.Pipeline;
+using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
+/// <summary>Promotion on S3 (radosgw).</summary>
+public sealed class PromotionTests(TestDatabase database) : PromotionCases(database, StorageProvider.S3), IClassFixture<TestDatabase>;
+
+/// <summary>Promotion with <c>Storage:Provider=Blob</c>: the champion is read back, and found missing, in Azurite.</summary>
+public sealed class BlobPromotionTests(TestDatabase database) : PromotionCases(database, StorageProvider.Blob), IClassFixture<TestDatabase>;
+
 /// <summary>
 /// A worse model is registered but not promoted: the champion stays, the new version becomes challenger; a champion
-/// whose files are gone is replaced.
+/// whose files are gone is replaced. On a database of its own per provider (each expects versions 1 to 3).
 /// </summary>
-public sealed class PromotionTests(TestDatabase database) : IClassFixture<TestDatabase>
+public abstract class PromotionCases(TestDatabase database, StorageProvider provider)
 {
     [Fact]
     public async Task A_worse_model_is_registered_as_challenger_and_the_champion_stays()
     {
         await PipelineHarness.IngestSampleAsync(database);
-        await using var harness = await PipelineHarness.StartAsync(database);
+        await using var harness = await PipelineHarness.StartAsync(database, provider: provider);
 
         var first = (await harness.RunAsync(new PipelineRequest("test"))).ReadOutputAs<PipelineResult>()!;
         Assert.True(first.Promoted);
@@ -49,7 +55,10 @@ public sealed class PromotionTests(TestDatabase database) : IClassFixture<TestDa
 
         // A champion whose model files are gone (an object store that lost its data) cannot be scored or served: the
         // next run says so and replaces it instead of failing every time.
-        await harness.Get<IAmazonS3>().DeleteObjectAsync(harness.Bucket, ModelEvaluator.PrefixOf(restored.ArtifactUri) + ModelArtifact.ModelFile);
+        var store = harness.Get<IArtifactStore>();
+        var lost = ModelEvaluator.PrefixOf(restored.ArtifactUri) + ModelArtifact.ModelFile;
+        await store.DeleteAsync(lost, CancellationToken.None);
+        Assert.False(await store.ExistsAsync(lost, CancellationToken.None));
         var replacing = await harness.RunAsync(new PipelineRequest("test"));
 
         Assert.True(replacing.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{replacing.RuntimeStatus}: {replacing.FailureDetails}");

@@ -4,23 +4,32 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ToxicFunctions.Pipeline;
+using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
 using ToxicFunctions.Training;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
+/// <summary>The links on S3 (radosgw).</summary>
+public sealed class ReportLinkTests(TestDatabase database) : ReportLinkCases(database, StorageProvider.S3), IClassFixture<TestDatabase>;
+
+/// <summary>The links on a local host with <c>Storage:Provider=Blob</c>: images and reports served from Azurite.</summary>
+public sealed class BlobReportLinkTests(TestDatabase database) : ReportLinkCases(database, StorageProvider.Blob), IClassFixture<TestDatabase>;
+
 /// <summary>
 /// The links ./run.sh prints, over HTTP on the local host: a registered version's curve images
 /// (<c>GET /api/models/{name}/versions/{version}/plots/{roc|pr}</c>) and the newest validation report
-/// (<c>GET /api/validations/latest</c>), with problem+json where there is nothing to show.
+/// (<c>GET /api/validations/latest</c>), with problem+json where there is nothing to show. On a database of its own per
+/// provider (the newest report is the newest of the database).
 /// </summary>
-public sealed class ReportLinkTests(TestDatabase database) : IClassFixture<TestDatabase>
+public abstract class ReportLinkCases(TestDatabase database, StorageProvider provider)
 {
     private Task<RunningLocalHost> StartHostAsync() => RunningLocalHost.StartAsync(new Dictionary<string, string?>
     {
         ["Postgres:ConnectionString"] = database.ConnectionString,
         ["Postgres:MigrateOnStartup"] = "false",
         ["LocalHost:BlobTrigger:Enabled"] = "false",
+        ["Storage:Provider"] = provider.ToString(),
     });
 
     [Fact]
@@ -34,6 +43,7 @@ public sealed class ReportLinkTests(TestDatabase database) : IClassFixture<TestD
 
         // A model directory with only its ROC image, written where a pipeline run writes it.
         var store = host.Services.GetRequiredService<IArtifactStore>();
+        Assert.IsType(provider == StorageProvider.Blob ? typeof(BlobArtifactStore) : typeof(S3ArtifactStore), store);
         var prefix = $"models/{model}/runs/{Guid.NewGuid()}/";
         var roc = CurvePlot.Roc([0.1, 0.4, 0.35, 0.8, 0.9, 0.2], [0, 0, 1, 1, 1, 0]);
         var file = Path.Combine(Path.GetTempPath(), $"toxic-roc-{Guid.NewGuid():N}.png");

@@ -1,6 +1,14 @@
+using System.Text.Json;
 using Amazon.S3;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
+using ToxicFunctions.Pipeline;
 using ToxicFunctions.Quality;
+using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
 using static ToxicFunctions.Tests.Infrastructure.StagingRows;
 
@@ -10,7 +18,7 @@ namespace ToxicFunctions.Tests.Quality;
 /// The staging suite on a fixture with nulls, a label 2, a duplicate id, a token array without [SEP] and a 600-token
 /// array: exactly those expectations fail, with their counts and sample keys. staging.comments declares its columns
 /// NOT NULL; the fixture relaxes that in its own database, because the not_null expectations exist for data that the
-/// schema does not guard.
+/// schema does not guard. The cases that store a report run on both stores of <c>Storage:Provider</c> (radosgw and Azurite).
 /// </summary>
 public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixture) : IClassFixture<ValidationFailureTests.Fixture>
 {
@@ -86,10 +94,14 @@ public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixtur
         Assert.Equal(0, report.FailedWarnings);
     }
 
-    [Fact]
-    public async Task Results_are_stored_in_ml_and_the_gate_stops_with_the_failures_and_the_report()
+    [Theory]
+    [InlineData(StorageProvider.S3)]
+    [InlineData(StorageProvider.Blob)]
+    public async Task Results_are_stored_in_ml_and_the_gate_stops_with_the_failures_and_the_report(StorageProvider provider)
     {
-        var report = await database.Get<ValidationService>().RunAsync(SuiteLoader.LoadEmbedded("staging"));
+        await using var services = Services(provider);
+        var service = services.GetRequiredService<ValidationService>();
+        var report = await service.RunAsync(SuiteLoader.LoadEmbedded("staging"));
 
         Assert.Equal("failed", await database.ScalarAsync<string>("SELECT status FROM ml.validation_runs WHERE run_id = @id", ("id", report.RunId)));
         Assert.Equal(report.Results.Count, (int)await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_results WHERE run_id = @id", ("id", report.RunId)));
@@ -104,36 +116,45 @@ public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixtur
         Assert.Contains("labels_accepted (1 of 15 rows have a value outside [0, 1])", gate.Message, StringComparison.Ordinal);
         Assert.Contains(report.ReportHtmlUri, gate.Message, StringComparison.Ordinal);
 
-        var html = await database.Get<ValidationService>().GetReportAsync(report.RunId, ReportFormat.Html);
+        var html = await service.GetReportAsync(report.RunId, ReportFormat.Html);
         Assert.NotNull(html);
         Assert.Contains("FAILED", html, StringComparison.Ordinal);
         Assert.Contains(Key(11), html, StringComparison.Ordinal);
-        Assert.Equal($"s3://reports/validations/{report.RunId}/index.html", report.ReportHtmlUri);
-        using var stored = await database.Get<IAmazonS3>().GetObjectAsync("reports", $"validations/{report.RunId}/report.json");
-        Assert.Equal("application/json", stored.Headers.ContentType);
+
+        // The reports lie in bucket (container) "reports" of the configured store, at the addresses the report gives.
+        Assert.Equal(("reports", $"validations/{report.RunId}/index.html"), ArtifactAddress.Parse(report.ReportHtmlUri));
+        Assert.Equal(("reports", $"validations/{report.RunId}/report.json"), ArtifactAddress.Parse(report.ReportJsonUri));
+        Assert.StartsWith(provider == StorageProvider.Blob ? "http://127.0.0.1:10000/" : "s3://", report.ReportHtmlUri, StringComparison.Ordinal);
+        var stored = await services.GetRequiredService<ValidationReportStore>().GetAsync(report.RunId, ReportFormat.Json, CancellationToken.None);
+        Assert.NotNull(stored);
+        using var json = JsonDocument.Parse(stored);
+        Assert.Equal(report.RunId, json.RootElement.GetProperty("run_id").GetGuid());
+        Assert.Equal(report.ReportHtmlUri, json.RootElement.GetProperty("report_html_uri").GetString());
+        Assert.Equal(5, json.RootElement.GetProperty("failed_errors").GetInt32());
     }
 
-    [Fact]
-    public async Task A_run_whose_report_cannot_be_stored_is_recorded_as_an_error_not_left_running()
+    [Theory]
+    [InlineData(StorageProvider.S3)]
+    [InlineData(StorageProvider.Blob)]
+    public async Task A_run_whose_report_cannot_be_stored_is_recorded_as_an_error_not_left_running(StorageProvider provider)
     {
         // Fault injection: the object store refuses every write.
-        var s3 = new Mock<IAmazonS3>();
-        s3.Setup(c => c.PutObjectAsync(It.IsAny<Amazon.S3.Model.PutObjectRequest>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new AmazonS3Exception("service unavailable") { StatusCode = System.Net.HttpStatusCode.ServiceUnavailable });
+        var (store, refusal) = RefusingStore(provider);
         var service = new ValidationService(
             database.DataSource,
             database.Get<ValidationResultStore>(),
-            new ValidationReportStore(new ToxicFunctions.Pipeline.S3ArtifactStore(s3.Object, "reports")),
+            new ValidationReportStore(store),
             TimeProvider.System,
             database.Get<ToxicFunctions.Telemetry.ToxicMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ValidationService>.Instance);
-        var suite = SuiteLoader.Parse(
-            """{ "name": "unstored", "table": "staging.loads", "key": "load_id", "expectations": [ { "id": "a", "type": "row_count", "min": 1 } ] }"""u8.ToArray(), "test");
+        var name = $"unstored-{provider}";
+        var suite = SuiteLoader.Parse(System.Text.Encoding.UTF8.GetBytes(
+            $$"""{ "name": "{{name}}", "table": "staging.loads", "key": "load_id", "expectations": [ { "id": "a", "type": "row_count", "min": 1 } ] }"""), "test");
 
-        await Assert.ThrowsAsync<AmazonS3Exception>(() => service.RunAsync(suite));
+        await Assert.ThrowsAsync(refusal, () => service.RunAsync(suite));
 
-        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE suite_name = 'unstored' AND status = 'running'"));
-        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE suite_name = 'unstored' AND status = 'error'"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE suite_name = @name AND status = 'running'", ("name", name)));
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM ml.validation_runs WHERE suite_name = @name AND status = 'error'", ("name", name)));
     }
 
     [Fact]
@@ -172,5 +193,38 @@ public sealed class ValidationFailureTests(ValidationFailureTests.Fixture fixtur
         Assert.Equal(13, Assert.Single(report.Results, r => r.Id == "text").FailingCount);
         Assert.Equal(14, Assert.Single(report.Results, r => r.Id == "regex").FailingCount);
         Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM staging.loads"));
+    }
+
+    /// <summary>The fixture's database with <c>Storage:Provider</c> <paramref name="provider"/>.</summary>
+    private ServiceProvider Services(StorageProvider provider) =>
+        database.CreateServices(new Dictionary<string, string?> { ["Storage:Provider"] = provider.ToString() });
+
+    /// <summary>A reports store of <paramref name="provider"/> whose every write fails, and the exception its client throws.</summary>
+    private static (IArtifactStore Store, Type Refusal) RefusingStore(StorageProvider provider)
+    {
+        if (provider == StorageProvider.S3)
+        {
+            var s3 = new Mock<IAmazonS3>();
+            s3.Setup(c => c.PutObjectAsync(It.IsAny<Amazon.S3.Model.PutObjectRequest>(), It.IsAny<CancellationToken>()))
+                .ThrowsAsync(new AmazonS3Exception("service unavailable") { StatusCode = System.Net.HttpStatusCode.ServiceUnavailable });
+            return (new S3ArtifactStore(s3.Object, "reports"), typeof(AmazonS3Exception));
+        }
+
+        // A real client of Azurite, but every upload fails in its pipeline before it is sent.
+        var options = new BlobClientOptions { Retry = { MaxRetries = 0 } };
+        options.AddPolicy(new RefuseUploads(), HttpPipelinePosition.PerCall);
+        var blob = new BlobServiceClient(TestSettings.Configuration[ToxicServiceCollectionExtensions.RawStorageSetting], options);
+        return (new BlobArtifactStore(blob, "reports"), typeof(RequestFailedException));
+    }
+
+    private sealed class RefuseUploads : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Put)
+            {
+                throw new RequestFailedException(503, "service unavailable");
+            }
+        }
     }
 }
