@@ -9,13 +9,14 @@ namespace ToxicFunctions.Bench;
 /// <summary>The pipeline's services on the local services, with a database of the benchmark's own.</summary>
 internal static class BenchServices
 {
-    public static async Task<ServiceProvider> CreateAsync(string database)
+    public static async Task<ServiceProvider> CreateAsync(string database, IDictionary<string, string?>? settings = null)
     {
         var baseConfiguration = new ConfigurationBuilder().AddEnvironmentVariables().AddLocalDevelopmentDefaults().Build();
         var connectionString = new NpgsqlConnectionStringBuilder(baseConfiguration["Postgres:ConnectionString"]) { Database = database }.ConnectionString;
         var configuration = new ConfigurationBuilder()
             .AddConfiguration(baseConfiguration)
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Postgres:ConnectionString"] = connectionString })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

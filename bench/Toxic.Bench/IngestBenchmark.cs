@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using Amazon.S3;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ToxicFunctions.Ingestion;
+using ToxicFunctions.Lake;
 using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Bench;
@@ -10,7 +11,9 @@ namespace ToxicFunctions.Bench;
 /// <summary>
 /// <c>./bench.sh ingest</c>: text_comment_1.csv repeated to at least 100,000 rows, ingested from an S3 object into
 /// staging (parse, tokenize, binary COPY, one transaction), against the physical floor of the same job: a plain
-/// PostgreSQL <c>COPY ... (FORMAT csv)</c> of the same file, untokenized, into a plain table, in the same run.
+/// PostgreSQL <c>COPY ... (FORMAT csv)</c> of the same file, untokenized, into a plain table, in the same run. Each
+/// round ingests twice: as a user gets it (the raw zone's Delta table on, a new table per round so every round appends
+/// the whole object) and with the lake off, which shows what the append costs (issue 16: at most 20 %).
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -18,10 +21,11 @@ internal static class IngestBenchmark
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
         await using var services = await BenchServices.CreateAsync("toxic_bench");
+        await using var lakeOff = await BenchServices.CreateAsync("toxic_bench", new Dictionary<string, string?> { ["Lake:TableUri"] = "" });
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var objects = services.GetRequiredService<S3RawObjects>();
-        var s3 = services.GetRequiredService<IAmazonS3>();
-        var ingest = services.GetRequiredService<BatchIngestService>();
+        var lakeUri = services.GetRequiredService<IConfiguration>()["Lake:TableUri"] ?? LakeOptions.DefaultTableUri;
+        var ingestLakeOff = lakeOff.GetRequiredService<BatchIngestService>();
 
         var file = Path.Combine(Path.GetTempPath(), "toxic-bench-ingest.csv");
         var rows = BenchData.WriteRepeatedCsv(file, minRows: 100_000, minBytes: 0);
@@ -38,13 +42,44 @@ internal static class IngestBenchmark
         await ExecuteAsync(dataSource, "CREATE TABLE IF NOT EXISTS public.bench_plain_copy (comment_text text, labels integer)");
 
         var ours = new List<double>();
+        var off = new List<double>();
         var peer = new List<double>();
+        var lakeRoot = $"{lakeUri.TrimEnd('/')}-bench-{DateTime.UtcNow:yyyyMMddHHmmss}";
         for (var round = 1; round <= rounds; round++)
+        {
+            // As configured, into a table of this round's own (so the object is new to it)...
+            await using var lakeOn = await BenchServices.CreateAsync("toxic_bench", new Dictionary<string, string?> { ["Lake:TableUri"] = $"{lakeRoot}-{round}" });
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            ours.Add(await IngestAsync(lakeOn.GetRequiredService<BatchIngestService>()));
+            var oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+
+            // ... and with the lake off.
+            off.Add(await IngestAsync(ingestLakeOff));
+
+            var stopwatch = Stopwatch.StartNew();
+            var copied = await PlainCopyAsync(dataSource, file);
+            peer.Add(stopwatch.Elapsed.TotalSeconds);
+            if (copied != rows)
+            {
+                throw new InvalidOperationException($"plain COPY loaded {copied} of {rows} rows");
+            }
+
+            Console.WriteLine(
+                $"round {round}: ingest {ours[^1]:F2} s ({rows / ours[^1]:N0} rows/s, {oursCpu:F2} s CPU in this process), "
+                + $"lake off {off[^1]:F2} s ({rows / off[^1]:N0} rows/s), plain COPY {peer[^1]:F2} s ({rows / peer[^1]:N0} rows/s)");
+        }
+
+        var oursRate = rows / Median(ours);
+        var offRate = rows / Median(off);
+        var peerRate = rows / Median(peer);
+        Console.WriteLine(FormattableString.Invariant(
+            $"ingest rows={rows} bytes={bytes} seconds={Median(ours):F2} rows_per_s={oursRate:F0} copy_rows_per_s={peerRate:F0} ratio={oursRate / peerRate:F2} lake_off_rows_per_s={offRate:F0} lake_off_ratio={offRate / peerRate:F2} lake_cost={oursRate / offRate:F2}"));
+        return 0;
+
+        async Task<double> IngestAsync(BatchIngestService ingest)
         {
             await ExecuteAsync(dataSource, "TRUNCATE staging.comments, staging.rejected_records, staging.loads, public.bench_plain_copy");
             await ExecuteAsync(dataSource, "CHECKPOINT");
-
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
             await using (var obj = await objects.OpenAsync(bucket, "ingest.csv", null, default))
             {
@@ -55,26 +90,10 @@ internal static class IngestBenchmark
                 }
             }
 
-            ours.Add(stopwatch.Elapsed.TotalSeconds);
-            var oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            var seconds = stopwatch.Elapsed.TotalSeconds;
             await ExecuteAsync(dataSource, "CHECKPOINT");
-
-            stopwatch.Restart();
-            var copied = await PlainCopyAsync(dataSource, file);
-            peer.Add(stopwatch.Elapsed.TotalSeconds);
-            if (copied != rows)
-            {
-                throw new InvalidOperationException($"plain COPY loaded {copied} of {rows} rows");
-            }
-
-            Console.WriteLine($"round {round}: ingest {ours[^1]:F2} s ({rows / ours[^1]:N0} rows/s, {oursCpu:F2} s CPU in this process), plain COPY {peer[^1]:F2} s ({rows / peer[^1]:N0} rows/s)");
+            return seconds;
         }
-
-        var oursRate = rows / Median(ours);
-        var peerRate = rows / Median(peer);
-        Console.WriteLine(FormattableString.Invariant(
-            $"ingest rows={rows} bytes={bytes} seconds={Median(ours):F2} rows_per_s={oursRate:F0} copy_rows_per_s={peerRate:F0} ratio={oursRate / peerRate:F2}"));
-        return 0;
     }
 
     private static async Task<long> PlainCopyAsync(NpgsqlDataSource dataSource, string file)

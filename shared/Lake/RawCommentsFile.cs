@@ -51,7 +51,14 @@ public sealed class RawCommentsFile : IDisposable
         _source = source;
         // Delta timestamps are microseconds: drop the ticks below, so the file and the statistics agree.
         _ingestedAt = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
-        using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).CreatedBy("toxicfunctions").Build();
+        // comment_text is nearly all distinct and long: a dictionary only costs hashing before it falls back, and
+        // min/max of whole comments are of no use to a reader (the Delta statistics leave them out too).
+        using var properties = new WriterPropertiesBuilder()
+            .Compression(Compression.Snappy)
+            .DisableDictionary("comment_text")
+            .DisableStatistics("comment_text")
+            .CreatedBy("toxicfunctions")
+            .Build();
         _writer = new ParquetFileWriter(path, s_columns, properties);
     }
 
