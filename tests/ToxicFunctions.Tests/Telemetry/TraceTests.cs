@@ -52,8 +52,11 @@ public sealed class TraceTests(TestDatabase database) : IClassFixture<TestDataba
         Assert.Equal(500L, copy.GetTagItem("db.response.returned_rows"));
         Assert.Contains(trace, s => s.Kind == ActivityKind.Client && s.ParentSpanId == request.SpanId && s.DisplayName == "GET"); // the object opened on S3
 
-        // The load's log line belongs to the ingest span.
-        var loaded = telemetry.Logs.Single(l => l.CategoryName == "ToxicFunctions.Ingestion.BatchIngestService" && l.TraceId == ingest.TraceId && l.LogLevel == LogLevel.Information);
+        // The load's log line (and the lake append's) belong to the ingest span.
+        var lines = telemetry.Logs.Where(l => l.CategoryName == "ToxicFunctions.Ingestion.BatchIngestService" && l.TraceId == ingest.TraceId && l.LogLevel == LogLevel.Information).ToList();
+        var loaded = Assert.Single(lines, l => l.Attributes!.Any(a => a.Key == "LoadId"));
+        var appended = Assert.Single(lines, l => l.Attributes!.Any(a => a.Key == "Table"));
+        Assert.Equal(ingest.SpanId, appended.SpanId);
         Assert.Equal(ingest.SpanId, loaded.SpanId);
         Assert.Contains(loaded.Attributes!, a => a.Key == "Rows" && Equals(a.Value, 500L));
     }
