@@ -111,17 +111,8 @@ public sealed class RawCommentsFile : IDisposable
             numRecords = _rows,
             minValues = empty ? [] : Bounds(_minLabel, _minLine).Where(p => p.Value is not null).ToDictionary(),
             maxValues = empty ? [] : Bounds(_maxLabel, _maxLine).Where(p => p.Value is not null).ToDictionary(),
-            nullCount = new Dictionary<string, long>
-            {
-                ["comment_text"] = 0,
-                ["labels"] = _nullLabels,
-                ["source_store"] = 0,
-                ["source_container"] = 0,
-                ["source_key"] = 0,
-                ["source_version"] = 0,
-                ["line_number"] = 0,
-                ["ingested_at"] = 0,
-            },
+            // Only labels can be null: every other column is set for every row.
+            nullCount = RawCommentsTable.Columns.ToDictionary(c => c.Name, c => c.Name == "labels" ? _nullLabels : 0L),
         });
     }
 
