@@ -23,11 +23,20 @@ dotnet format ToxicFunctions.sln --verify-no-changes --no-restore
 # Each test is listed as it ends. A test still running after 10 minutes is taken as hung (the longest takes about one):
 # vstest then aborts the run and names it. A run that has not ended after 30 minutes (about 8 here) is stopped, and the
 # processes then alive are listed, so that a hang outside any test says where it is rather than running to CI's limit.
+# The output is also kept in a log, and each failed test's name, message and first stack lines are printed again at the
+# end: a CI log that keeps only its tail still says what failed and why.
+log=$(mktemp -t toxic-test.XXXXXX.log)
 status=0
 timeout --kill-after=1m 30m dotnet test ToxicFunctions.sln -c Release --no-build --logger "console;verbosity=normal" \
-  --blame-hang-timeout 10m --blame-hang-dump-type none "$@" || status=$?
+  --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
 if ((status == 124 || status == 137)); then
   echo "test: error: dotnet test did not end within 30 minutes; the processes alive:" >&2
   ps -eo pid,ppid,etime,stat,args --forest >&2
+fi
+if ((status != 0)); then
+  echo "test: the failed tests (full output in $log):" >&2
+  awk '/^  Failed / { keep = 1; lines = 0 }
+       /^  (Passed|Skipped) / || !/^(  |---)/ { keep = 0 }
+       keep && lines++ < 14 { print }' "$log" | cut -c1-400 >&2
 fi
 exit "$status"

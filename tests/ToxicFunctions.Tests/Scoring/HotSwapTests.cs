@@ -83,21 +83,21 @@ public sealed class HotSwapTests(TestDatabase database) : IClassFixture<TestData
             }
         })).ToArray();
 
-        await WaitForAsync(served, versions[0], DateTime.UtcNow);
+        await WaitForAsync(served, failures, versions[0], DateTime.UtcNow);
         var promotedAt = DateTime.UtcNow;
         using (var promote = await http.PostAsync($"api/models/{Model}/versions/{versions[1]}/promote", null))
         {
             Assert.True(promote.IsSuccessStatusCode, await promote.Content.ReadAsStringAsync());
         }
 
-        var promotionServedAfter = await WaitForAsync(served, versions[1], promotedAt);
+        var promotionServedAfter = await WaitForAsync(served, failures, versions[1], promotedAt);
         var rolledBackAt = DateTime.UtcNow;
         using (var rollback = await http.PostAsync($"api/models/{Model}/rollback", null))
         {
             Assert.True(rollback.IsSuccessStatusCode, await rollback.Content.ReadAsStringAsync());
         }
 
-        var rollbackServedAfter = await WaitForAsync(served, versions[0], rolledBackAt);
+        var rollbackServedAfter = await WaitForAsync(served, failures, versions[0], rolledBackAt);
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -107,7 +107,8 @@ public sealed class HotSwapTests(TestDatabase database) : IClassFixture<TestData
     }
 
     /// <summary>Waits until a response of <paramref name="version"/> arrives after <paramref name="since"/>; returns how long after.</summary>
-    private static async Task<TimeSpan> WaitForAsync(ConcurrentQueue<(DateTime At, int Version)> served, int version, DateTime since)
+    private static async Task<TimeSpan> WaitForAsync(
+        ConcurrentQueue<(DateTime At, int Version)> served, ConcurrentQueue<string> failures, int version, DateTime since)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -124,7 +125,10 @@ public sealed class HotSwapTests(TestDatabase database) : IClassFixture<TestData
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"Version {version} was not served within 30 s.");
+        var answered = served.Where(s => s.At > since).GroupBy(s => s.Version).Select(g => $"version {g.Key}: {g.Count()}");
+        throw new TimeoutException(
+            $"Version {version} was not served within 30 s. Answered since: [{string.Join(", ", answered)}]; " +
+            $"{failures.Count} failed requests, the first: [{string.Join(" | ", failures.Take(3))}].");
     }
 
     private async Task<(int Version, float[] Scores)> RegisterAsync(IServiceProvider services, int seed, string[] texts)
