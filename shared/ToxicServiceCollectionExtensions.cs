@@ -62,8 +62,10 @@ public static class ToxicServiceCollectionExtensions
         services.AddSingleton<S3RawObjects>();
         services.AddOptions<LakeOptions>().Bind(configuration.GetSection(LakeOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LakeStores>();
         services.AddSingleton<RawCommentsLake>();
         services.AddSingleton<BatchIngestService>();
+        services.AddSingleton<DeltaTableIngest>();
         services.AddSingleton<S3NotificationIngest>();
         services.AddSingleton<LoadHistory>();
         services.AddSingleton(sp => new S3NotificationSetup(

@@ -121,7 +121,7 @@ public sealed class BatchIngestService(
         try
         {
             using var append = lake.Begin(reference);
-            var (loaded, rejectedCount) = await CopyAsync(connection, loadId.Value, obj.Content, append, cancellationToken);
+            var (loaded, rejectedCount) = await CopyAsync(connection, loadId.Value, obj, append, cancellationToken);
             if (append is not null)
             {
                 var version = await append.CommitAsync(cancellationToken);
@@ -156,7 +156,7 @@ public sealed class BatchIngestService(
     }
 
     private async Task<(long Loaded, long Rejected)> CopyAsync(
-        NpgsqlConnection connection, long loadId, Stream content, RawCommentsAppend? append, CancellationToken cancellationToken)
+        NpgsqlConnection connection, long loadId, RawObject obj, RawCommentsAppend? append, CancellationToken cancellationToken)
     {
         using var activity = ToxicTracing.Source.StartActivity("COPY staging.comments", ActivityKind.Client);
         activity?.SetTag("db.system.name", "postgresql");
@@ -169,7 +169,7 @@ public sealed class BatchIngestService(
             new BoundedChannelOptions(parallelism * 2) { SingleReader = true, SingleWriter = true });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ReadBatchesAsync(content, loadId, settings, batches.Writer, stop.Token), stop.Token);
+        var producer = Task.Run(() => ReadBatchesAsync(obj, loadId, settings, batches.Writer, stop.Token), stop.Token);
 
         // The lake's Parquet file is encoded on its own task while COPY runs, in batch order.
         var lakeRows = Channel.CreateBounded<List<CommentRecord>>(new BoundedChannelOptions(parallelism * 2) { SingleReader = true, SingleWriter = true });
@@ -216,21 +216,28 @@ public sealed class BatchIngestService(
         }
     }
 
-    private async Task ReadBatchesAsync(Stream content, long loadId, IngestOptions settings, ChannelWriter<Task<CommentBatch>> batches, CancellationToken cancellationToken)
+    private async Task ReadBatchesAsync(RawObject obj, long loadId, IngestOptions settings, ChannelWriter<Task<CommentBatch>> batches, CancellationToken cancellationToken)
     {
         try
         {
-            using var text = new StreamReader(content, CommentCsvReader.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-            var csv = new CommentCsvReader(text, settings.MaxRecordChars);
-            while (true)
+            if (IsParquet(obj.Reference))
             {
-                var batch = new CommentBatch(settings.BatchSize);
-                if (!await csv.ReadAsync(batch.Records, batch.Rejected, settings.BatchSize, cancellationToken))
+                await ReadParquetBatchesAsync(obj.Content, loadId, settings, batches, cancellationToken);
+            }
+            else
+            {
+                using var text = new StreamReader(obj.Content, CommentCsvReader.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+                var csv = new CommentCsvReader(text, settings.MaxRecordChars);
+                while (true)
                 {
-                    break;
-                }
+                    var batch = new CommentBatch(settings.BatchSize);
+                    if (!await csv.ReadAsync(batch.Records, batch.Rejected, settings.BatchSize, cancellationToken))
+                    {
+                        break;
+                    }
 
-                await batches.WriteAsync(Task.Run(() => batch.Prepare(tokenizer, loadId), cancellationToken), cancellationToken);
+                    await batches.WriteAsync(Task.Run(() => batch.Prepare(tokenizer, loadId), cancellationToken), cancellationToken);
+                }
             }
 
             batches.Complete();
@@ -238,6 +245,38 @@ public sealed class BatchIngestService(
         catch (Exception e)
         {
             batches.Complete(e);
+        }
+    }
+
+    /// <summary>Whether the object is read as Parquet (its key ends in .parquet) rather than as CSV.</summary>
+    public static bool IsParquet(ObjectRef reference) => reference.Key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+
+    // Parquet's footer is at the end: the object is spooled to a local file, then read a row group at a time.
+    private async Task ReadParquetBatchesAsync(Stream content, long loadId, IngestOptions settings, ChannelWriter<Task<CommentBatch>> batches, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"toxic-ingest-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
+
+            using var reader = new ParquetCommentReader(path);
+            while (true)
+            {
+                var batch = new CommentBatch(settings.BatchSize);
+                if (!reader.Read(batch.Records, batch.Rejected, settings.BatchSize))
+                {
+                    break;
+                }
+
+                await batches.WriteAsync(Task.Run(() => batch.Prepare(tokenizer, loadId), cancellationToken), cancellationToken);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 }

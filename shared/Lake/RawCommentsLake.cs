@@ -1,8 +1,4 @@
-using Amazon.S3;
-using Azure.Storage.Blobs;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ToxicFunctions.Pipeline;
 using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Lake;
@@ -19,16 +15,12 @@ public sealed class RawCommentsLake
 
     /// <summary>Opens the configured table.</summary>
     /// <exception cref="FormatException">TableUri is neither an s3:// address nor a blob URL.</exception>
-    public RawCommentsLake(IServiceProvider services, IOptions<LakeOptions> options, TimeProvider time)
+    public RawCommentsLake(LakeStores stores, IOptions<LakeOptions> options, TimeProvider time)
     {
         _time = time;
         if (options.Value.TableUri is { Length: > 0 } uri)
         {
-            var (bucket, root) = ArtifactAddress.Parse(uri.EndsWith('/') ? uri : uri + "/");
-            IArtifactStore store = uri.StartsWith("s3://", StringComparison.Ordinal)
-                ? new S3ArtifactStore(services.GetRequiredService<IAmazonS3>(), bucket)
-                : new BlobArtifactStore(services.GetRequiredKeyedService<BlobServiceClient>(ArtifactStores.BlobClientKey), bucket);
-            _table = new DeltaTable(store, root);
+            _table = stores.Open(uri);
         }
     }
 
@@ -38,7 +30,20 @@ public sealed class RawCommentsLake
     /// <summary>The application id of an object version's <c>txn</c> action.</summary>
     public static string AppId(ObjectRef source) => $"toxic-ingest:{source}";
 
-    /// <summary>Starts the data file of <paramref name="source"/>'s rows; null when the lake is off.</summary>
-    public RawCommentsAppend? Begin(ObjectRef source) =>
-        _table is null ? null : new RawCommentsAppend(_table, source, _time);
+    /// <summary>
+    /// Starts the data file of <paramref name="source"/>'s rows; null when the lake is off, or when the object is one of
+    /// the table's own files (ingesting the raw zone back into staging must not append it to itself again).
+    /// </summary>
+    public RawCommentsAppend? Begin(ObjectRef source)
+    {
+        if (_table is null)
+        {
+            return null;
+        }
+
+        var (bucket, root) = ArtifactAddress.Parse(_table.Uri);
+        return source.Store == LakeStores.StoreKind(_table.Uri) && source.Container == bucket && source.Key.StartsWith(root, StringComparison.Ordinal)
+            ? null
+            : new RawCommentsAppend(_table, source, _time);
+    }
 }

@@ -3,22 +3,34 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using ToxicFunctions.Database;
 using ToxicFunctions.Ingestion;
+using ToxicFunctions.Lake;
 using ToxicFunctions.Storage;
 
 namespace ToxicFunctions.Cli;
 
-/// <summary><c>toxic ingest</c>: loads a CSV into staging directly, from a local file or an S3 object, without a trigger.</summary>
+/// <summary>
+/// <c>toxic ingest</c>: loads a CSV or Parquet object into staging directly, from a local file or an S3 object, without a
+/// trigger; or every live file of a Delta table (s3:// or a blob URL), as the original project's Spark job read its lake.
+/// </summary>
 internal static class IngestCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "A local CSV file, or s3://bucket/key." };
+        var source = new Argument<string>("source")
+        {
+            Description = "A local CSV or .parquet file, s3://bucket/key, or a Delta table: s3://bucket/path or https://account.blob.core.windows.net/container/path.",
+        };
         var noProgress = ProgressOption.Create();
-        var command = new Command("ingest", "Load a CSV (local file or s3://bucket/key) into staging, as the triggers do.") { source, noProgress };
+        var command = new Command("ingest", "Load a CSV or Parquet object, or a Delta table's live files, into staging, as the triggers do.") { source, noProgress };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var services = CliServices.Build();
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            if (await IsDeltaTableAsync(parse.GetValue(source)!, services, cancellationToken))
+            {
+                return await IngestTableAsync(parse.GetValue(source)!, services, cancellationToken);
+            }
+
             var ingest = services.GetRequiredService<BatchIngestService>();
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var progress = ProgressLine.ForStandardError("ingest", ProgressUnit.Bytes, null, parse.GetValue(noProgress));
@@ -34,6 +46,33 @@ internal static class IngestCommand
             return result.Outcome == IngestOutcome.Failed ? 1 : 0;
         });
         return command;
+    }
+
+    private static async Task<bool> IsDeltaTableAsync(string source, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (!source.StartsWith("s3://", StringComparison.Ordinal) && !source.StartsWith("https://", StringComparison.Ordinal) && !source.StartsWith("http://", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var table = services.GetRequiredService<LakeStores>().Open(source);
+        return (await table.Store.ListAsync(DeltaLog.FolderKey(table.Root), cancellationToken)).Any(k => DeltaLog.CommitVersion(k) is not null);
+    }
+
+    private static async Task<int> IngestTableAsync(string source, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var results = await services.GetRequiredService<DeltaTableIngest>().IngestAsync(source, cancellationToken);
+        foreach (var result in results)
+        {
+            Console.WriteLine(
+                $"{result.Object}: {result.Outcome} load_id={result.LoadId} rows={result.RowsLoaded} rejected={result.RowsRejected}"
+                + (result.Reason is null ? "" : $" reason={result.Reason}"));
+        }
+
+        Console.WriteLine(
+            $"{source}: files={results.Count} rows={results.Sum(r => r.RowsLoaded)} rejected={results.Sum(r => r.RowsRejected)} seconds={stopwatch.Elapsed.TotalSeconds:F1}");
+        return results.Any(r => r.Outcome == IngestOutcome.Failed) ? 1 : 0;
     }
 
     /// <summary>The object to load; with a progress line, its bytes are counted as the parser reads them (after a local file's hashing, a stage of its own).</summary>
