@@ -68,14 +68,19 @@ public sealed class BlobArtifactStore(BlobServiceClient service, string containe
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        [.. (await ListObjectsAsync(prefix, cancellationToken)).Select(o => o.Key)];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredObject>> ListObjectsAsync(string prefix, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var objects = new List<StoredObject>();
         try
         {
             await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
             {
-                keys.Add(blob.Name);
+                objects.Add(new StoredObject(
+                    blob.Name, blob.Properties.ContentLength ?? 0, blob.Properties.LastModified ?? blob.Properties.CreatedOn ?? DateTimeOffset.MinValue));
             }
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
@@ -83,7 +88,7 @@ public sealed class BlobArtifactStore(BlobServiceClient service, string containe
             return [];
         }
 
-        return keys;
+        return objects;
     }
 
     /// <inheritdoc />

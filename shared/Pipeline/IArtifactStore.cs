@@ -40,6 +40,9 @@ public interface IArtifactStore
     /// <summary>The keys under <paramref name="prefix"/> (none when the bucket does not exist).</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>The objects under <paramref name="prefix"/> with their sizes and modification times (none when the bucket does not exist).</summary>
+    Task<IReadOnlyList<StoredObject>> ListObjectsAsync(string prefix, CancellationToken cancellationToken);
+
     /// <summary>
     /// Deletes the object. Deleting one that does not exist (or whose bucket does not exist) is not an error: the object
     /// is gone either way.

@@ -84,9 +84,13 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        [.. (await ListObjectsAsync(prefix, cancellationToken)).Select(o => o.Key)];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredObject>> ListObjectsAsync(string prefix, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var objects = new List<StoredObject>();
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
         try
         {
@@ -94,7 +98,8 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
             do
             {
                 response = await s3.ListObjectsV2Async(request, cancellationToken);
-                keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
+                objects.AddRange((response.S3Objects ?? []).Select(o => new StoredObject(
+                    o.Key, o.Size ?? 0, o.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue)));
                 request.ContinuationToken = response.NextContinuationToken;
             }
             while (response.IsTruncated == true);
@@ -104,7 +109,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
             return [];
         }
 
-        return keys;
+        return objects;
     }
 
     /// <inheritdoc />

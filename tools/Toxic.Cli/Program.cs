@@ -15,5 +15,6 @@ var root = new RootCommand("toxic: the ToxicFunctions command-line tool (local s
     ScoreCommand.Create(),
     ServeCommand.Create(),
     EvaluateCommand.Create(),
+    LakeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
