@@ -120,7 +120,7 @@ public sealed class BatchIngestService(
 
         try
         {
-            using var append = lake.Begin(reference);
+            await using var append = lake.Begin(reference);
             var (loaded, rejectedCount) = await CopyAsync(connection, loadId.Value, obj, append, cancellationToken);
             if (append is not null)
             {
@@ -212,7 +212,7 @@ public sealed class BatchIngestService(
     {
         await foreach (var records in rows.ReadAllAsync(cancellationToken))
         {
-            append.Add(records);
+            await append.AddAsync(records, cancellationToken);
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class DeltaCompaction(DeltaTable table, TimeProvider time)
 
     private async Task<(DeltaAddFile Add, long Rows)> RewriteAsync(List<DeltaAddFile> inputs, long now, CancellationToken cancellationToken)
     {
-        var name = $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet";
+        var name = DataFileFormat.FileName(Guid.NewGuid(), 0);
         var output = Path.Combine(Path.GetTempPath(), $"toxic-compact-{name}");
         var input = Path.Combine(Path.GetTempPath(), $"toxic-compact-in-{Guid.NewGuid():N}.parquet");
         try
@@ -127,7 +127,7 @@ public sealed class DeltaCompaction(DeltaTable table, TimeProvider time)
             }
 
             var size = new FileInfo(output).Length;
-            await table.Store.PutFileAsync(table.Root + name, output, "application/vnd.apache.parquet", cancellationToken);
+            await table.Store.PutFileAsync(table.Root + name, output, DataFileFormat.ContentType, cancellationToken);
             var add = new DeltaAddFile(Uri.EscapeDataString(name), new Dictionary<string, string>(), size, now, DataChange: false, MergeStats(inputs, rows));
             return (add, rows);
         }

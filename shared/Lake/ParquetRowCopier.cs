@@ -45,7 +45,7 @@ internal sealed class ParquetRowCopier : IDisposable
         if (_writer is null)
         {
             _schema = (GroupNode)schema.GroupNode.DeepClone();
-            using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).CreatedBy("toxicfunctions").Build();
+            using var properties = DataFileFormat.Properties();
             _writer = new ParquetFileWriter(_path, _schema, properties);
         }
         else if (!Accepts(schema))

@@ -7,7 +7,7 @@ using ToxicFunctions.Storage;
 namespace ToxicFunctions.Lake;
 
 /// <summary>
-/// Writes one ingested object's comments as a Parquet data file of <see cref="RawCommentsTable"/> (Snappy, a row group
+/// Writes one ingested object's comments as a Parquet data file of <see cref="RawCommentsTable"/> (<see cref="DataFileFormat"/>, a row group
 /// per <see cref="RowGroupRows"/> rows, so memory stays bounded for any object size) into a local file, and computes
 /// the Delta statistics of its <c>add</c> action while writing (numRecords, nullCount, minValues, maxValues; no
 /// min/max for comment_text, which the protocol leaves optional).
@@ -53,12 +53,7 @@ public sealed class RawCommentsFile : IDisposable
         _ingestedAt = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
         // comment_text is nearly all distinct and long: a dictionary only costs hashing before it falls back, and
         // min/max of whole comments are of no use to a reader (the Delta statistics leave them out too).
-        using var properties = new WriterPropertiesBuilder()
-            .Compression(Compression.Snappy)
-            .DisableDictionary("comment_text")
-            .DisableStatistics("comment_text")
-            .CreatedBy("toxicfunctions")
-            .Build();
+        using var properties = DataFileFormat.Properties(b => b.DisableDictionary("comment_text").DisableStatistics("comment_text"));
         _writer = new ParquetFileWriter(path, s_columns, properties);
     }
 

@@ -135,8 +135,8 @@ public sealed class RawCommentsLakeTests(TestDatabase database) : IClassFixture<
 
     private static async Task<long?> AppendAsync(DeltaTable table, ObjectRef source, int rows)
     {
-        using var append = new RawCommentsAppend(table, source, TimeProvider.System);
-        append.Add(Enumerable.Range(0, rows).Select(i => new CommentRecord(i + 2, $"{source.Key} comment {i}", (short)(i % 2))));
+        await using var append = new RawCommentsAppend(table, source, TimeProvider.System);
+        await append.AddAsync([.. Enumerable.Range(0, rows).Select(i => new CommentRecord(i + 2, $"{source.Key} comment {i}", (short)(i % 2)))], CancellationToken.None);
         return await append.CommitAsync(CancellationToken.None);
     }
 }
