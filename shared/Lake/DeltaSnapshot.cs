@@ -28,6 +28,16 @@ public sealed class DeltaSnapshot
     /// <summary>The latest transaction version of each application (<c>txn</c> actions).</summary>
     public IReadOnlyDictionary<string, long> Transactions => _transactions;
 
+    /// <summary>The table at <paramref name="version"/> from the actions of its checkpoint (<see cref="DeltaCheckpoint"/>).</summary>
+    /// <exception cref="InvalidDataException">The checkpoint lacks protocol or metadata.</exception>
+    /// <exception cref="NotSupportedException">The table needs a newer reader.</exception>
+    public static DeltaSnapshot FromCheckpoint(long version, IReadOnlyList<DeltaAction> actions)
+    {
+        var snapshot = new DeltaSnapshot { Version = version - 1 };
+        snapshot.Apply(version, actions);
+        return snapshot;
+    }
+
     /// <summary>A copy that further commits can be applied to without changing this one.</summary>
     public DeltaSnapshot Clone()
     {

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ToxicFunctions.Pipeline;
 
 namespace ToxicFunctions.Lake;
@@ -6,7 +9,10 @@ namespace ToxicFunctions.Lake;
 /// A Delta Lake table under a key prefix of an object store (<see cref="IArtifactStore"/>: S3 or Azure Blob): reads
 /// its log into a <see cref="DeltaSnapshot"/> and commits new versions. A commit is created with a put-if-absent, so of
 /// two writers racing for version N exactly one wins; the other re-reads the log and commits N + 1 (optimistic
-/// concurrency as the Delta protocol requires: a writer must never overwrite a log entry).
+/// concurrency as the Delta protocol requires: a writer must never overwrite a log entry). After every
+/// <see cref="DeltaCheckpoint.Interval"/>-th commit the writer also writes a checkpoint, and a reader starts from the
+/// newest checkpoint at or below the version it wants, so it does not replay the whole log (whose early commits may
+/// even have been cleaned up).
 /// </summary>
 public sealed class DeltaTable
 {
@@ -14,13 +20,18 @@ public sealed class DeltaTable
     public const int MaxCommitAttempts = 50;
 
     private readonly Lock _cacheLock = new();
+    private readonly ILogger _logger;
     private DeltaSnapshot? _cached;
 
     /// <summary>The table at <paramref name="root"/> (a key prefix; '/' is appended when missing) of <paramref name="store"/>.</summary>
-    public DeltaTable(IArtifactStore store, string root)
+    /// <param name="store">The object store.</param>
+    /// <param name="root">The table's key prefix.</param>
+    /// <param name="logger">Where a checkpoint that could not be written or read is reported (the commit or load goes on without it).</param>
+    public DeltaTable(IArtifactStore store, string root, ILogger? logger = null)
     {
         Store = store;
         Root = root.Length == 0 || root.EndsWith('/') ? root : root + "/";
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The store holding the table.</summary>
@@ -42,25 +53,35 @@ public sealed class DeltaTable
     /// <exception cref="InvalidDataException">The log is not a valid Delta log (a missing version, a malformed line).</exception>
     public async Task<DeltaSnapshot?> LoadAsync(long? version, CancellationToken cancellationToken)
     {
-        var versions = (await Store.ListAsync(DeltaLog.FolderKey(Root), cancellationToken))
-            .Select(DeltaLog.CommitVersion).OfType<long>().ToList();
-        if (versions.Count == 0)
+        var keys = await Store.ListAsync(DeltaLog.FolderKey(Root), cancellationToken);
+        var commits = keys.Select(DeltaLog.CommitVersion).OfType<long>().ToHashSet();
+        var checkpoints = keys.Select(DeltaCheckpoint.Version).OfType<long>().ToList();
+        if (commits.Count == 0 && checkpoints.Count == 0)
         {
             return null;
         }
 
-        var latest = versions.Max();
+        var latest = commits.Concat(checkpoints).Max();
         var target = version ?? latest;
         if (target < 0 || target > latest)
         {
-            throw new ArgumentOutOfRangeException(nameof(version), version, $"The table {Uri} has versions 0 to {latest}.");
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"The table {Uri} has versions up to {latest}.");
         }
 
-        // Replay from the newest cached snapshot at or below the target, so a writer reads each commit once.
+        // Start from the newest of: the cached snapshot, a checkpoint at or below the target; else from version 0.
         DeltaSnapshot? start;
         lock (_cacheLock)
         {
             start = _cached is { } cached && cached.Version <= target ? cached.Clone() : null;
+        }
+
+        foreach (var checkpoint in checkpoints.Where(c => c <= target && c > (start?.Version ?? -1)).OrderDescending())
+        {
+            if (await TryReadCheckpointAsync(checkpoint, commits.Contains(0), cancellationToken) is { } read)
+            {
+                start = read;
+                break;
+            }
         }
 
         var snapshot = start ?? new DeltaSnapshot();
@@ -70,11 +91,11 @@ public sealed class DeltaTable
             string content;
             try
             {
-                content = await Store.GetTextAsync(key, cancellationToken);
+                content = commits.Contains(v) ? await Store.GetTextAsync(key, cancellationToken) : throw new FileNotFoundException(key);
             }
             catch (FileNotFoundException e)
             {
-                throw new InvalidDataException($"The Delta log of {Uri} has no commit {v} (up to {latest}).", e);
+                throw new InvalidDataException($"The Delta log of {Uri} has no commit {v} (up to {latest}) and no checkpoint after it.", e);
             }
 
             snapshot.Apply(v, DeltaLog.Parse(content, Store.Uri(key)));
@@ -82,6 +103,27 @@ public sealed class DeltaTable
 
         Remember(snapshot);
         return snapshot;
+    }
+
+    /// <summary>The table at checkpoint <paramref name="version"/>; null (reported) when it cannot be read and the log can be replayed without it.</summary>
+    private async Task<DeltaSnapshot?> TryReadCheckpointAsync(long version, bool canReplay, CancellationToken cancellationToken)
+    {
+        var key = DeltaCheckpoint.Key(Root, version);
+        var local = Path.Combine(Path.GetTempPath(), $"toxic-checkpoint-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await Store.GetFileAsync(key, local, cancellationToken);
+            return DeltaSnapshot.FromCheckpoint(version, DeltaCheckpointReader.Read(local));
+        }
+        catch (Exception e) when (canReplay && e is InvalidDataException or FileNotFoundException)
+        {
+            _logger.LogWarning(e, "The checkpoint {Checkpoint} cannot be read ({Reason}); the log is read without it", Store.Uri(key), e.Message);
+            return null;
+        }
+        finally
+        {
+            File.Delete(local);
+        }
     }
 
     /// <summary>
@@ -109,6 +151,10 @@ public sealed class DeltaTable
                     var committed = snapshot.Clone();
                     committed.Apply(version, actions);
                     Remember(committed);
+                    if (version % DeltaCheckpoint.Interval == 0)
+                    {
+                        await WriteCheckpointAsync(committed, cancellationToken);
+                    }
                 }
 
                 return version;
@@ -116,6 +162,30 @@ public sealed class DeltaTable
         }
 
         throw new IOException($"Could not commit to {Uri}: other writers took the next version {MaxCommitAttempts} times in a row.");
+    }
+
+    /// <summary>
+    /// Writes the checkpoint of <paramref name="snapshot"/> and points <c>_last_checkpoint</c> at it. The commit has
+    /// landed already, so a failure is reported and not thrown: readers then replay the log from an older checkpoint.
+    /// </summary>
+    private async Task WriteCheckpointAsync(DeltaSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var key = DeltaCheckpoint.Key(Root, snapshot.Version);
+        var local = Path.Combine(Path.GetTempPath(), $"toxic-checkpoint-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var last = DeltaCheckpointWriter.Write(snapshot, local);
+            await Store.PutFileAsync(key, local, DataFileFormat.ContentType, cancellationToken);
+            await Store.PutTextAsync(DeltaCheckpoint.LastCheckpointKey(Root), JsonSerializer.Serialize(last), "application/json", cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Version {Version} of {Table} is committed but its checkpoint {Checkpoint} could not be written: {Reason}", snapshot.Version, Uri, Store.Uri(key), e.Message);
+        }
+        finally
+        {
+            File.Delete(local);
+        }
     }
 
     private void Remember(DeltaSnapshot snapshot)

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Storage;
 
@@ -23,7 +24,7 @@ public sealed class LakeStores(IServiceProvider services)
         IArtifactStore store = IsS3(uri)
             ? new S3ArtifactStore(services.GetRequiredService<IAmazonS3>(), bucket)
             : new BlobArtifactStore(services.GetRequiredKeyedService<BlobServiceClient>(ArtifactStores.BlobClientKey), bucket);
-        return new DeltaTable(store, root);
+        return new DeltaTable(store, root, services.GetService<ILogger<DeltaTable>>());
     }
 
     /// <summary>The store kind of <see cref="ObjectRef.Store"/> for objects at <paramref name="uri"/>: <c>s3</c> or <c>blob</c>.</summary>
