@@ -18,6 +18,10 @@ public sealed class RawCommentsFile : IDisposable
     /// <summary>Rows per row group.</summary>
     public const int RowGroupRows = 65_536;
 
+    // Rows are encoded into the open (buffered) row group in chunks of this many, so only a chunk of strings waits in
+    // memory, and the row group holds compressed pages rather than the comments themselves.
+    private const int ChunkRows = 4_096;
+
     private static readonly Column[] s_columns =
     [
         new Column<string>("comment_text", LogicalType.String()),
@@ -33,9 +37,11 @@ public sealed class RawCommentsFile : IDisposable
     private readonly ObjectRef _source;
     private readonly DateTime _ingestedAt;
     private readonly ParquetFileWriter _writer;
-    private readonly List<string> _texts = new(RowGroupRows);
-    private readonly List<int?> _labels = new(RowGroupRows);
-    private readonly List<long> _lines = new(RowGroupRows);
+    private readonly List<string> _texts = new(ChunkRows);
+    private readonly List<int?> _labels = new(ChunkRows);
+    private readonly List<long> _lines = new(ChunkRows);
+    private RowGroupWriter? _group;
+    private int _groupRows;
     private long _rows;
     private long _nullLabels;
     private int? _minLabel;
@@ -72,7 +78,7 @@ public sealed class RawCommentsFile : IDisposable
             _texts.Add(record.Text);
             _labels.Add(record.Label);
             _lines.Add(record.LineNumber);
-            if (_texts.Count == RowGroupRows)
+            if (_texts.Count == ChunkRows || _groupRows + _texts.Count == RowGroupRows)
             {
                 Flush();
             }
@@ -83,6 +89,7 @@ public sealed class RawCommentsFile : IDisposable
     public string Complete()
     {
         Flush();
+        CloseGroup();
         _writer.Close();
         _closed = true;
         var timestamp = _ingestedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -112,7 +119,11 @@ public sealed class RawCommentsFile : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _group?.Dispose();
+        _writer.Dispose();
+    }
 
     private void Flush()
     {
@@ -141,19 +152,36 @@ public sealed class RawCommentsFile : IDisposable
             _maxLine = Math.Max(_maxLine, line);
         }
 
-        using var group = _writer.AppendRowGroup();
-        Write(group, _texts.ToArray());
-        Write(group, _labels.ToArray());
-        Write(group, Repeat(_source.Store, count));
-        Write(group, Repeat(_source.Container, count));
-        Write(group, Repeat(_source.Key, count));
-        Write(group, Repeat(_source.Version, count));
-        Write(group, _lines.ToArray());
-        Write(group, Repeat(_ingestedAt, count));
+        var group = _group ??= _writer.AppendBufferedRowGroup();
+        var column = 0;
+        Write(group, column++, _texts.ToArray());
+        Write(group, column++, _labels.ToArray());
+        Write(group, column++, Repeat(_source.Store, count));
+        Write(group, column++, Repeat(_source.Container, count));
+        Write(group, column++, Repeat(_source.Key, count));
+        Write(group, column++, Repeat(_source.Version, count));
+        Write(group, column++, _lines.ToArray());
+        Write(group, column, Repeat(_ingestedAt, count));
         _rows += count;
+        _groupRows += count;
         _texts.Clear();
         _labels.Clear();
         _lines.Clear();
+        if (_groupRows == RowGroupRows)
+        {
+            CloseGroup();
+        }
+    }
+
+    private void CloseGroup()
+    {
+        if (_group is { } group)
+        {
+            group.Close();
+            group.Dispose();
+            _group = null;
+            _groupRows = 0;
+        }
     }
 
     private static T[] Repeat<T>(T value, int count)
@@ -163,9 +191,9 @@ public sealed class RawCommentsFile : IDisposable
         return values;
     }
 
-    private static void Write<T>(RowGroupWriter group, T[] values)
+    private static void Write<T>(RowGroupWriter group, int column, T[] values)
     {
-        using var column = group.NextColumn().LogicalWriter<T>();
-        column.WriteBatch(values);
+        using var writer = group.Column(column).LogicalWriter<T>();
+        writer.WriteBatch(values);
     }
 }
