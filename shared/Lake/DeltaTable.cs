@@ -68,14 +68,16 @@ public sealed class DeltaTable
             throw new ArgumentOutOfRangeException(nameof(version), version, $"The table {Uri} has versions up to {latest}.");
         }
 
-        // Start from the newest of: the cached snapshot, a checkpoint at or below the target; else from version 0.
+        // Start from the cached snapshot when the commits after it are all there; else from the newest readable
+        // checkpoint at or below the target (or a newer one than the cache); else from version 0.
         DeltaSnapshot? start;
         lock (_cacheLock)
         {
             start = _cached is { } cached && cached.Version <= target ? cached.Clone() : null;
         }
 
-        foreach (var checkpoint in checkpoints.Where(c => c <= target && c > (start?.Version ?? -1)).OrderDescending())
+        var replayable = start is not null && LongRange(start.Version + 1, target).All(commits.Contains);
+        foreach (var checkpoint in checkpoints.Where(c => c <= target && c > (start?.Version ?? -1) && !replayable).OrderDescending())
         {
             if (await TryReadCheckpointAsync(checkpoint, commits.Contains(0), cancellationToken) is { } read)
             {
@@ -185,6 +187,14 @@ public sealed class DeltaTable
         finally
         {
             File.Delete(local);
+        }
+    }
+
+    private static IEnumerable<long> LongRange(long from, long to)
+    {
+        for (var v = from; v <= to; v++)
+        {
+            yield return v;
         }
     }
 

@@ -136,6 +136,74 @@ public sealed class DeltaCheckpointTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_checkpoint_that_DuckDB_writes_with_the_columns_spark_and_delta_rs_add_reads()
+    {
+        var store = Store("s3");
+        var folder = Directory.CreateTempSubdirectory("toxic-checkpoint-");
+        try
+        {
+            // Written by DuckDB: a top-level commitInfo, no remove column at all, add with tags, deletionVector,
+            // baseRowId and stats_parsed, protocol with writerFeatures, each action in a row of its own.
+            var file = Path.Combine(folder.FullName, "foreign.parquet");
+            using (var connection = new DuckDBConnection("Data Source=:memory:"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = $$"""
+                    CREATE TABLE cp (
+                      commitInfo STRUCT("timestamp" BIGINT, operation VARCHAR),
+                      protocol STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, writerFeatures VARCHAR[]),
+                      metaData STRUCT(id VARCHAR, "name" VARCHAR, description VARCHAR, format STRUCT(provider VARCHAR, options MAP(VARCHAR, VARCHAR)),
+                        schemaString VARCHAR, partitionColumns VARCHAR[], configuration MAP(VARCHAR, VARCHAR), createdTime BIGINT),
+                      add STRUCT(path VARCHAR, partitionValues MAP(VARCHAR, VARCHAR), size BIGINT, modificationTime BIGINT, dataChange BOOLEAN,
+                        stats VARCHAR, tags MAP(VARCHAR, VARCHAR),
+                        deletionVector STRUCT(storageType VARCHAR, pathOrInlineDv VARCHAR, "offset" INTEGER, sizeInBytes INTEGER, cardinality BIGINT),
+                        baseRowId BIGINT, defaultRowCommitVersion BIGINT, stats_parsed STRUCT(numRecords BIGINT)),
+                      txn STRUCT(appId VARCHAR, "version" BIGINT, lastUpdated BIGINT));
+                    INSERT INTO cp (commitInfo) VALUES ({'timestamp': 1700000000000, 'operation': 'WRITE'});
+                    INSERT INTO cp (protocol) VALUES ({'minReaderVersion': 1, 'minWriterVersion': 7, 'writerFeatures': ['appendOnly', 'invariants']});
+                    INSERT INTO cp (metaData) VALUES ({'id': 'table-1', 'name': NULL, 'description': NULL,
+                      'format': {'provider': 'parquet', 'options': MAP {}::MAP(VARCHAR, VARCHAR)}, 'schemaString': '{"type":"struct","fields":[]}',
+                      'partitionColumns': []::VARCHAR[], 'configuration': MAP {'delta.appendOnly': 'true'}, 'createdTime': NULL});
+                    INSERT INTO cp (add) VALUES ({'path': 'a%20b.parquet', 'partitionValues': MAP {}::MAP(VARCHAR, VARCHAR), 'size': 10,
+                      'modificationTime': 1700000000001, 'dataChange': true, 'stats': '{"numRecords":3}', 'tags': MAP {'INSERTION_TIME': '1700000000001', 'ZCUBE_ID': 'x'},
+                      'deletionVector': NULL, 'baseRowId': 4, 'defaultRowCommitVersion': 1, 'stats_parsed': {'numRecords': 3} });
+                    INSERT INTO cp (add) VALUES ({'path': 'c.parquet', 'partitionValues': NULL, 'size': 20,
+                      'modificationTime': 1700000000002, 'dataChange': false, 'stats': NULL, 'tags': NULL,
+                      'deletionVector': NULL, 'baseRowId': NULL, 'defaultRowCommitVersion': NULL, 'stats_parsed': NULL});
+                    INSERT INTO cp (txn) VALUES ({'appId': 'spark-app', 'version': 42, 'lastUpdated': NULL});
+                    COPY cp TO '{{file.Replace("'", "''", StringComparison.Ordinal)}}' (FORMAT parquet);
+                    """;
+                command.ExecuteNonQuery();
+            }
+
+            // The log starts at the checkpoint (cleaned up before it), without _last_checkpoint; commit 8 follows.
+            await store.PutFileAsync(DeltaCheckpoint.Key("duckdb_table/", 7), file, "application/vnd.apache.parquet", CancellationToken.None);
+            await store.PutTextAsync(
+                DeltaLog.CommitKey("duckdb_table/", 8),
+                DeltaLog.Serialize([new DeltaAction { Add = new DeltaAddFile("part-00008.parquet", new Dictionary<string, string>(), 1, 0, true, null) }]),
+                DeltaLog.ContentType,
+                CancellationToken.None);
+
+            var snapshot = (await new DeltaTable(store, "duckdb_table/").LoadAsync(null, CancellationToken.None))!;
+            Assert.Equal(8, snapshot.Version);
+            Assert.Equal(new DeltaProtocol(1, 7), snapshot.Protocol);
+            Assert.Equal(("table-1", "parquet", "{\"type\":\"struct\",\"fields\":[]}", "true", null), (snapshot.Metadata!.Id, snapshot.Metadata.Format.Provider, snapshot.Metadata.SchemaString, snapshot.Metadata.Configuration["delta.appendOnly"], snapshot.Metadata.CreatedTime));
+            Assert.Empty(snapshot.Metadata.PartitionColumns);
+            Assert.Equal(["a%20b.parquet", "c.parquet", "part-00008.parquet"], snapshot.Files.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal((10L, 1700000000001L, true, "{\"numRecords\":3}"), (snapshot.Files["a%20b.parquet"].Size, snapshot.Files["a%20b.parquet"].ModificationTime, snapshot.Files["a%20b.parquet"].DataChange, snapshot.Files["a%20b.parquet"].Stats));
+            Assert.Equal((20L, false, (string?)null, 0), (snapshot.Files["c.parquet"].Size, snapshot.Files["c.parquet"].DataChange, snapshot.Files["c.parquet"].Stats, snapshot.Files["c.parquet"].PartitionValues.Count));
+            Assert.Empty(snapshot.Tombstones);
+            Assert.Equal(42L, snapshot.Transactions["spark-app"]);
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => new DeltaTable(store, "duckdb_table/").LoadAsync(9, CancellationToken.None));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_checkpoint_that_cannot_be_written_fails_no_commit()
     {
         var inner = Store("s3");
