@@ -156,8 +156,9 @@ public sealed class ScoringBatcher : IAsyncDisposable
                 }
 
                 offset += results.Length;
-                pending.Completion.TrySetResult(new ScoringResponse(model.Name, model.Version, threshold, results));
+                // Counted before it is answered, so a client that has its answer finds it counted.
                 _metrics.RecordScoringRequest(Stopwatch.GetElapsedTime(pending.Arrived).TotalSeconds, scored: true);
+                pending.Completion.TrySetResult(new ScoringResponse(model.Name, model.Version, threshold, results));
             }
         }
         catch (Exception e)
@@ -170,8 +171,8 @@ public sealed class ScoringBatcher : IAsyncDisposable
 
             foreach (var pending in batch)
             {
-                pending.Completion.TrySetException(e);
                 _metrics.RecordScoringRequest(Stopwatch.GetElapsedTime(pending.Arrived).TotalSeconds, scored: false);
+                pending.Completion.TrySetException(e);
             }
         }
     }

@@ -86,7 +86,14 @@ public sealed class MetricsEndpointTests(TestDatabase database) : IClassFixture<
             await Task.Delay(200);
         }
 
+        // The load is counted as its call returns, just after its row is committed.
         var after = await PrometheusSample.ScrapeAsync(http);
+        for (var counted = DateTime.UtcNow.AddSeconds(10); PrometheusSample.ValueOf(after, "toxic_loads_total", ("outcome", "Loaded")) <= PrometheusSample.ValueOf(before, "toxic_loads_total", ("outcome", "Loaded")) && DateTime.UtcNow < counted;)
+        {
+            await Task.Delay(100);
+            after = await PrometheusSample.ScrapeAsync(http);
+        }
+
         double Delta(string name, params (string, string)[] labels) =>
             PrometheusSample.ValueOf(after, name, labels) - PrometheusSample.ValueOf(before, name, labels);
         Assert.True(Delta("toxic_loads_total", ("outcome", "Loaded")) >= 1, "no load counted");

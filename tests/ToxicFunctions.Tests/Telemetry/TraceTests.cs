@@ -78,6 +78,21 @@ public sealed class TraceTests(TestDatabase database) : IClassFixture<TestDataba
         }
 
         await scenario.AssertStagingEqualsSourceAsync();
+
+        // Spans end after the work they cover is visible: wait until the batches that applied all 60 changes, and the
+        // invocations around them, have ended.
+        bool Ended()
+        {
+            var applied = telemetry.Spans.Where(s => s.OperationName == "stream batch" && (string?)s.GetTagItem("messaging.destination.name") == scenario.Topic).ToList();
+            var ended = telemetry.Spans.Where(s => s.OperationName == "function StreamCommentChanges").Select(s => s.SpanId).ToHashSet();
+            return applied.Sum(b => Convert.ToInt64(b.GetTagItem("toxic.stream.applied"), CultureInfo.InvariantCulture)) >= 60 && applied.All(b => ended.Contains(b.ParentSpanId));
+        }
+
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10); !Ended() && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(20);
+        }
+
         var relayed = telemetry.Spans.Where(s => s.OperationName == "relay transaction" && (string?)s.GetTagItem("toxic.source.slot") == $"slot_{scenario.Topic.Split('.')[0]}").ToList();
         Assert.True(relayed.Count >= 3, $"{relayed.Count} relay transaction spans");
         var batches = telemetry.Spans.Where(s => s.OperationName == "stream batch" && (string?)s.GetTagItem("messaging.destination.name") == scenario.Topic).ToList();
