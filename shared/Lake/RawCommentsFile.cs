@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ParquetSharp;
 using ToxicFunctions.Csv;
@@ -40,7 +41,9 @@ public sealed class RawCommentsFile : IDisposable
     private readonly List<string> _texts = new(ChunkRows);
     private readonly List<int?> _labels = new(ChunkRows);
     private readonly List<long> _lines = new(ChunkRows);
+    private readonly ConstantColumns _constants;
     private RowGroupWriter? _group;
+    private LogicalColumnWriter[]? _columns;
     private int _groupRows;
     private long _rows;
     private long _nullLabels;
@@ -61,6 +64,7 @@ public sealed class RawCommentsFile : IDisposable
         // min/max of whole comments are of no use to a reader (the Delta statistics leave them out too).
         using var properties = DataFileFormat.Properties(b => b.DisableDictionary("comment_text").DisableStatistics("comment_text"));
         _writer = new ParquetFileWriter(path, s_columns, properties);
+        _constants = ConstantColumns.For(source, _ingestedAt);
     }
 
     /// <summary>The local file.</summary>
@@ -121,6 +125,11 @@ public sealed class RawCommentsFile : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        foreach (var column in _columns ?? [])
+        {
+            column.Dispose();
+        }
+
         _group?.Dispose();
         _writer.Dispose();
     }
@@ -152,16 +161,21 @@ public sealed class RawCommentsFile : IDisposable
             _maxLine = Math.Max(_maxLine, line);
         }
 
-        var group = _group ??= _writer.AppendBufferedRowGroup();
-        var column = 0;
-        Write(group, column++, _texts.ToArray());
-        Write(group, column++, _labels.ToArray());
-        Write(group, column++, Repeat(_source.Store, count));
-        Write(group, column++, Repeat(_source.Container, count));
-        Write(group, column++, Repeat(_source.Key, count));
-        Write(group, column++, Repeat(_source.Version, count));
-        Write(group, column++, _lines.ToArray());
-        Write(group, column, Repeat(_ingestedAt, count));
+        if (_group is null)
+        {
+            // The columns' writers stay open for the row group: a buffered row group takes them in any order.
+            _group = _writer.AppendBufferedRowGroup();
+            _columns = [.. Enumerable.Range(0, s_columns.Length).Select(i => _group.Column(i).LogicalWriter())];
+        }
+
+        ((LogicalColumnWriter<string>)_columns![0]).WriteBatch(CollectionsMarshal.AsSpan(_texts));
+        ((LogicalColumnWriter<int?>)_columns[1]).WriteBatch(CollectionsMarshal.AsSpan(_labels));
+        ((LogicalColumnWriter<string>)_columns[2]).WriteBatch(_constants.Store.AsSpan(0, count));
+        ((LogicalColumnWriter<string>)_columns[3]).WriteBatch(_constants.Container.AsSpan(0, count));
+        ((LogicalColumnWriter<string>)_columns[4]).WriteBatch(_constants.Key.AsSpan(0, count));
+        ((LogicalColumnWriter<string?>)_columns[5]).WriteBatch(_constants.Version.AsSpan(0, count));
+        ((LogicalColumnWriter<long>)_columns[6]).WriteBatch(CollectionsMarshal.AsSpan(_lines));
+        ((LogicalColumnWriter<DateTime>)_columns[7]).WriteBatch(_constants.IngestedAt.AsSpan(0, count));
         _rows += count;
         _groupRows += count;
         _texts.Clear();
@@ -177,23 +191,30 @@ public sealed class RawCommentsFile : IDisposable
     {
         if (_group is { } group)
         {
+            foreach (var column in _columns!)
+            {
+                column.Dispose();
+            }
+
             group.Close();
             group.Dispose();
             _group = null;
+            _columns = null;
             _groupRows = 0;
         }
     }
 
-    private static T[] Repeat<T>(T value, int count)
+    /// <summary>The values that are the same for every row of the file, a chunk long.</summary>
+    private sealed record ConstantColumns(string[] Store, string[] Container, string[] Key, string?[] Version, DateTime[] IngestedAt)
     {
-        var values = new T[count];
-        Array.Fill(values, value);
-        return values;
-    }
+        public static ConstantColumns For(ObjectRef source, DateTime ingestedAt) => new(
+            Filled(source.Store), Filled(source.Container), Filled(source.Key), Filled(source.Version), Filled(ingestedAt));
 
-    private static void Write<T>(RowGroupWriter group, int column, T[] values)
-    {
-        using var writer = group.Column(column).LogicalWriter<T>();
-        writer.WriteBatch(values);
+        private static T[] Filled<T>(T value)
+        {
+            var values = new T[ChunkRows];
+            Array.Fill(values, value);
+            return values;
+        }
     }
 }
