@@ -41,9 +41,13 @@ public sealed class RawCommentsFile : IDisposable
     private readonly List<string> _texts = new(ChunkRows);
     private readonly List<int?> _labels = new(ChunkRows);
     private readonly List<long> _lines = new(ChunkRows);
+    private static readonly short[] s_set = Filled<short>(1);
+    private static readonly short[] s_null = new short[ChunkRows];
     private readonly ConstantColumns _constants;
+    private readonly Utf8Values _textValues = new();
     private RowGroupWriter? _group;
-    private LogicalColumnWriter[]? _columns;
+    private ColumnWriter[]? _columns;
+    private LogicalColumnWriter?[]? _logical;
     private int _groupRows;
     private long _rows;
     private long _nullLabels;
@@ -64,7 +68,7 @@ public sealed class RawCommentsFile : IDisposable
         // min/max of whole comments are of no use to a reader (the Delta statistics leave them out too).
         using var properties = DataFileFormat.Properties(b => b.DisableDictionary("comment_text").DisableStatistics("comment_text"));
         _writer = new ParquetFileWriter(path, s_columns, properties);
-        _constants = ConstantColumns.For(source, _ingestedAt);
+        _constants = new ConstantColumns(source, _ingestedAt);
     }
 
     /// <summary>The local file.</summary>
@@ -125,13 +129,16 @@ public sealed class RawCommentsFile : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var column in _columns ?? [])
-        {
-            column.Dispose();
-        }
-
+        DisposeColumns();
         _group?.Dispose();
         _writer.Dispose();
+    }
+
+    private static T[] Filled<T>(T value)
+    {
+        var values = new T[ChunkRows];
+        Array.Fill(values, value);
+        return values;
     }
 
     private void Flush()
@@ -163,19 +170,23 @@ public sealed class RawCommentsFile : IDisposable
 
         if (_group is null)
         {
-            // The columns' writers stay open for the row group: a buffered row group takes them in any order.
+            // The columns' writers stay open for the row group: a buffered row group takes them in any order. String
+            // columns are written with the low-level writer from UTF-8 buffers of our own (Utf8Values).
             _group = _writer.AppendBufferedRowGroup();
-            _columns = [.. Enumerable.Range(0, s_columns.Length).Select(i => _group.Column(i).LogicalWriter())];
+            _columns = [.. Enumerable.Range(0, s_columns.Length).Select(i => _group.Column(i))];
+            _logical = [null, _columns[1].LogicalWriter(), null, null, null, null, _columns[6].LogicalWriter(), _columns[7].LogicalWriter()];
         }
 
-        ((LogicalColumnWriter<string>)_columns![0]).WriteBatch(CollectionsMarshal.AsSpan(_texts));
-        ((LogicalColumnWriter<int?>)_columns[1]).WriteBatch(CollectionsMarshal.AsSpan(_labels));
-        ((LogicalColumnWriter<string>)_columns[2]).WriteBatch(_constants.Store.AsSpan(0, count));
-        ((LogicalColumnWriter<string>)_columns[3]).WriteBatch(_constants.Container.AsSpan(0, count));
-        ((LogicalColumnWriter<string>)_columns[4]).WriteBatch(_constants.Key.AsSpan(0, count));
-        ((LogicalColumnWriter<string?>)_columns[5]).WriteBatch(_constants.Version.AsSpan(0, count));
-        ((LogicalColumnWriter<long>)_columns[6]).WriteBatch(CollectionsMarshal.AsSpan(_lines));
-        ((LogicalColumnWriter<DateTime>)_columns[7]).WriteBatch(_constants.IngestedAt.AsSpan(0, count));
+        WriteStrings(0, _textValues.Encode(_texts), count, present: true);
+        ((LogicalColumnWriter<int?>)_logical![1]!).WriteBatch(CollectionsMarshal.AsSpan(_labels));
+        for (var column = 2; column <= 5; column++)
+        {
+            var constant = _constants.Values[column - 2];
+            WriteStrings(column, constant is not null ? _constants.Repeated(column - 2) : [], count, present: constant is not null);
+        }
+
+        ((LogicalColumnWriter<long>)_logical[6]!).WriteBatch(CollectionsMarshal.AsSpan(_lines));
+        ((LogicalColumnWriter<DateTime>)_logical[7]!).WriteBatch(_constants.IngestedAt.AsSpan(0, count));
         _rows += count;
         _groupRows += count;
         _texts.Clear();
@@ -187,34 +198,73 @@ public sealed class RawCommentsFile : IDisposable
         }
     }
 
+    // An optional string column: every row set (definition level 1) or every row null (0).
+    private void WriteStrings(int column, ReadOnlySpan<ByteArray> values, int count, bool present)
+    {
+        var writer = (ColumnWriter<ByteArray>)_columns![column];
+        writer.WriteBatch(count, (present ? s_set : s_null).AsSpan(0, count), ReadOnlySpan<short>.Empty, present ? values[..count] : []);
+    }
+
     private void CloseGroup()
     {
         if (_group is { } group)
         {
-            foreach (var column in _columns!)
-            {
-                column.Dispose();
-            }
-
+            DisposeColumns();
             group.Close();
             group.Dispose();
             _group = null;
-            _columns = null;
             _groupRows = 0;
         }
     }
 
-    /// <summary>The values that are the same for every row of the file, a chunk long.</summary>
-    private sealed record ConstantColumns(string[] Store, string[] Container, string[] Key, string?[] Version, DateTime[] IngestedAt)
+    private void DisposeColumns()
     {
-        public static ConstantColumns For(ObjectRef source, DateTime ingestedAt) => new(
-            Filled(source.Store), Filled(source.Container), Filled(source.Key), Filled(source.Version), Filled(ingestedAt));
-
-        private static T[] Filled<T>(T value)
+        // A logical writer disposes the column writer it wraps.
+        for (var i = 0; i < (_columns?.Length ?? 0); i++)
         {
-            var values = new T[ChunkRows];
-            Array.Fill(values, value);
-            return values;
+            if (_logical?[i] is { } logical)
+            {
+                logical.Dispose();
+            }
+            else
+            {
+                _columns![i].Dispose();
+            }
         }
+
+        _columns = null;
+        _logical = null;
+    }
+
+    /// <summary>The values that are the same for every row of the file: the source's four strings as UTF-8 (a chunk of each), and the ingestion time.</summary>
+    private sealed class ConstantColumns
+    {
+        private readonly Utf8Values[] _encoded;
+        private readonly ByteArray[][] _repeated;
+
+        public ConstantColumns(ObjectRef source, DateTime ingestedAt)
+        {
+            Values = [source.Store, source.Container, source.Key, source.Version];
+            _encoded = [.. Values.Select(_ => new Utf8Values())];
+            _repeated = [.. Values.Select((value, i) =>
+            {
+                var repeated = new ByteArray[ChunkRows];
+                if (value is not null)
+                {
+                    Array.Fill(repeated, _encoded[i].Encode([value])[0]);
+                }
+
+                return repeated;
+            })];
+            IngestedAt = new DateTime[ChunkRows];
+            Array.Fill(IngestedAt, ingestedAt);
+        }
+
+        /// <summary>store, container, key, version (null when the store has none).</summary>
+        public string?[] Values { get; }
+
+        public DateTime[] IngestedAt { get; }
+
+        public ReadOnlySpan<ByteArray> Repeated(int index) => _repeated[index];
     }
 }
