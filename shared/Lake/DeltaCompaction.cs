@@ -29,8 +29,7 @@ public sealed class DeltaCompaction(DeltaTable table, TimeProvider time)
     public async Task<CompactionResult> CompactAsync(long targetFileBytes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetFileBytes);
-        var snapshot = await table.LoadAsync(null, cancellationToken)
-            ?? throw new InvalidDataException($"{table.Uri} is not a Delta table: there is no commit under {DeltaLog.Folder}.");
+        var snapshot = await table.LoadExistingAsync(cancellationToken);
         if (snapshot.Metadata!.PartitionColumns.Count > 0)
         {
             throw new NotSupportedException($"{table.Uri} is partitioned by {string.Join(", ", snapshot.Metadata.PartitionColumns)}; only unpartitioned tables are compacted.");

@@ -21,7 +21,7 @@ public sealed class DeltaHistory(DeltaTable table)
             .ToList();
         if (commits.Count == 0)
         {
-            throw new InvalidDataException($"{table.Uri} is not a Delta table: there is no commit under {DeltaLog.Folder}.");
+            throw table.NotATable();
         }
 
         var history = new List<DeltaVersionInfo>(commits.Count);

@@ -107,6 +107,14 @@ public sealed class DeltaTable
         return snapshot;
     }
 
+    /// <summary>The latest version of the table.</summary>
+    /// <exception cref="InvalidDataException">There is no table at the location (no commit), or its log is not valid.</exception>
+    public async Task<DeltaSnapshot> LoadExistingAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(null, cancellationToken) ?? throw NotATable();
+
+    /// <summary>The error for a location that holds no Delta table.</summary>
+    public InvalidDataException NotATable() => new($"{Uri} is not a Delta table: there is no commit under {DeltaLog.Folder}.");
+
     /// <summary>The table at checkpoint <paramref name="version"/>; null (reported) when it cannot be read and the log can be replayed without it.</summary>
     private async Task<DeltaSnapshot?> TryReadCheckpointAsync(long version, bool canReplay, CancellationToken cancellationToken)
     {

@@ -19,8 +19,7 @@ public sealed class DeltaTableIngest(BatchIngestService ingest, LakeStores store
     public async Task<IReadOnlyList<IngestResult>> IngestAsync(string tableUri, CancellationToken cancellationToken)
     {
         var table = stores.Open(tableUri);
-        var snapshot = await table.LoadAsync(null, cancellationToken)
-            ?? throw new InvalidDataException($"{table.Uri} is not a Delta table: there is no commit under {DeltaLog.Folder}.");
+        var snapshot = await table.LoadExistingAsync(cancellationToken);
         var (bucket, _) = ArtifactAddress.Parse(table.Uri);
         var results = new List<IngestResult>();
         foreach (var (path, add) in snapshot.Files.OrderBy(f => f.Key, StringComparer.Ordinal))

@@ -23,8 +23,7 @@ public sealed class DeltaVacuum(DeltaTable table, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(retention, TimeSpan.Zero);
         var now = time.GetUtcNow();
-        var snapshot = await table.LoadAsync(null, cancellationToken)
-            ?? throw new InvalidDataException($"{table.Uri} is not a Delta table: there is no commit under {DeltaLog.Folder}.");
+        var snapshot = await table.LoadExistingAsync(cancellationToken);
         var cutoff = (now - retention).ToUnixTimeMilliseconds();
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in snapshot.Files.Keys)

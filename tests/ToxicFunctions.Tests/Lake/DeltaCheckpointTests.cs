@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Amazon.S3;
-using Azure.Storage.Blobs;
 using DuckDB.NET.Data;
 using ParquetSharp;
 using ParquetSharp.Schema;
@@ -9,6 +7,7 @@ using ToxicFunctions.Lake;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Storage;
 using ToxicFunctions.Tests.Infrastructure;
+using ToxicFunctions.Tests.Pipeline;
 
 namespace ToxicFunctions.Tests.Lake;
 
@@ -22,9 +21,7 @@ public sealed class DeltaCheckpointTests(TestDatabase database) : IClassFixture<
 {
     public static TheoryData<string> Stores => ["s3", "blob"];
 
-    private IArtifactStore Store(string kind) => kind == "s3"
-        ? new S3ArtifactStore(database.Get<IAmazonS3>(), $"lake-ckpt-{Guid.NewGuid():N}"[..32])
-        : new BlobArtifactStore(new BlobServiceClient(TestSettings.Configuration["RawStorage"]), $"lake-ckpt-{Guid.NewGuid():N}"[..32]);
+    private IArtifactStore Store(string kind) => LakeFiles.Store(database, kind, $"lake-ckpt-{Guid.NewGuid():N}"[..32]);
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -207,7 +204,7 @@ public sealed class DeltaCheckpointTests(TestDatabase database) : IClassFixture<
     public async Task A_checkpoint_that_cannot_be_written_fails_no_commit()
     {
         var inner = Store("s3");
-        var store = new CheckpointRefusingStore(inner);
+        var store = new FlakyArtifactStore(inner, failures: 0, refuses: key => key.EndsWith(".checkpoint.parquet", StringComparison.Ordinal));
         var table = new DeltaTable(store, "raw_comments");
 
         await AppendAsync(table, 12);
@@ -343,34 +340,5 @@ public sealed class DeltaCheckpointTests(TestDatabase database) : IClassFixture<
 
         Strings([0, 0, 0], none); // commitInfo.operation
         file.Close();
-    }
-
-    /// <summary>The real store, except that it refuses to store checkpoint files, as a store that is down would.</summary>
-    private sealed class CheckpointRefusingStore(IArtifactStore inner) : IArtifactStore
-    {
-        public string Uri(string key) => inner.Uri(key);
-
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
-
-        public Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken) =>
-            key.EndsWith(".checkpoint.parquet", StringComparison.Ordinal)
-                ? throw new IOException($"Injected failure writing {key}.")
-                : inner.PutFileAsync(key, path, contentType, cancellationToken);
-
-        public Task PutTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
-            inner.PutTextAsync(key, content, contentType, cancellationToken);
-
-        public Task<bool> TryCreateTextAsync(string key, string content, string contentType, CancellationToken cancellationToken) =>
-            inner.TryCreateTextAsync(key, content, contentType, cancellationToken);
-
-        public Task<string> GetTextAsync(string key, CancellationToken cancellationToken) => inner.GetTextAsync(key, cancellationToken);
-
-        public Task GetFileAsync(string key, string path, CancellationToken cancellationToken) => inner.GetFileAsync(key, path, cancellationToken);
-
-        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task<IReadOnlyList<StoredObject>> ListObjectsAsync(string prefix, CancellationToken cancellationToken) => inner.ListObjectsAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
     }
 }

@@ -1,5 +1,11 @@
+using Amazon.S3;
+using Azure.Storage.Blobs;
 using DuckDB.NET.Data;
+using ToxicFunctions.Csv;
 using ToxicFunctions.Lake;
+using ToxicFunctions.Pipeline;
+using ToxicFunctions.Storage;
+using ToxicFunctions.Tests.Infrastructure;
 
 namespace ToxicFunctions.Tests.Lake;
 
@@ -50,5 +56,19 @@ internal static class LakeFiles
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The artifact store of <paramref name="bucket"/> on radosgw (<c>s3</c>) or Azurite (<c>blob</c>).</summary>
+    public static IArtifactStore Store(TestDatabase database, string kind, string bucket) => kind == "s3"
+        ? new S3ArtifactStore(database.Get<IAmazonS3>(), bucket)
+        : new BlobArtifactStore(new BlobServiceClient(TestSettings.Configuration["RawStorage"]), bucket);
+
+    /// <summary>Appends <paramref name="rows"/> comments of <paramref name="source"/> (lines from 2, labels 0, 1, ...) and commits them.</summary>
+    /// <returns>The committed version, or null when the table already holds the source.</returns>
+    public static async Task<long?> AppendAsync(DeltaTable table, ObjectRef source, int rows)
+    {
+        await using var append = new RawCommentsAppend(table, source, TimeProvider.System);
+        await append.AddAsync([.. Enumerable.Range(0, rows).Select(i => new CommentRecord(i + 2, $"{source.Key} comment {i}", (short)(i % 2)))], CancellationToken.None);
+        return await append.CommitAsync(CancellationToken.None);
     }
 }

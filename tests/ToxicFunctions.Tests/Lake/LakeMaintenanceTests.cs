@@ -1,6 +1,3 @@
-using Amazon.S3;
-using Azure.Storage.Blobs;
-using ToxicFunctions.Csv;
 using ToxicFunctions.Lake;
 using ToxicFunctions.Pipeline;
 using ToxicFunctions.Storage;
@@ -17,9 +14,7 @@ public sealed class LakeMaintenanceTests(TestDatabase database) : IClassFixture<
 {
     public static TheoryData<string> Stores => ["s3", "blob"];
 
-    private IArtifactStore Store(string kind, string bucket) => kind == "s3"
-        ? new S3ArtifactStore(database.Get<IAmazonS3>(), bucket)
-        : new BlobArtifactStore(new BlobServiceClient(TestSettings.Configuration["RawStorage"]), bucket);
+    private IArtifactStore Store(string kind, string bucket) => LakeFiles.Store(database, kind, bucket);
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -28,7 +23,7 @@ public sealed class LakeMaintenanceTests(TestDatabase database) : IClassFixture<
         var table = new DeltaTable(Store(kind, $"lake-maint-{Guid.NewGuid():N}"[..32]), "raw_comments");
         for (var i = 0; i < 5; i++)
         {
-            await AppendAsync(table, new ObjectRef("s3", "raw", $"part-{i}.csv", "v1", 1), 3 + i);
+            await LakeFiles.AppendAsync(table, new ObjectRef("s3", "raw", $"part-{i}.csv", "v1", 1), 3 + i);
         }
 
         var before = (await table.LoadAsync(null, CancellationToken.None))!;
@@ -102,7 +97,7 @@ public sealed class LakeMaintenanceTests(TestDatabase database) : IClassFixture<
         var table = new DeltaTable(Store("s3", $"lake-maint-{Guid.NewGuid():N}"[..32]), "raw_comments");
         for (var i = 0; i < 4; i++)
         {
-            await AppendAsync(table, new ObjectRef("s3", "raw", $"small-{i}.csv", "v1", 1), 4);
+            await LakeFiles.AppendAsync(table, new ObjectRef("s3", "raw", $"small-{i}.csv", "v1", 1), 4);
         }
 
         var before = (await table.LoadAsync(null, CancellationToken.None))!;
@@ -143,13 +138,6 @@ public sealed class LakeMaintenanceTests(TestDatabase database) : IClassFixture<
             """{"numRecords":5,"minValues":{"a":-1,"t":"2026-01-01T12:00:00Z"},"maxValues":{"a":10.5,"t":"2026-01-03T00:00:00.5Z","s":"y"},"nullCount":{"a":3,"s":1}}""",
             merged);
         Assert.Equal("""{"numRecords":5}""", DeltaCompaction.MergeStats([File("""{"numRecords":5}"""), new("g", new Dictionary<string, string>(), 1, 0, true, null)], 5));
-    }
-
-    private static async Task AppendAsync(DeltaTable table, ObjectRef source, int rows)
-    {
-        await using var append = new RawCommentsAppend(table, source, TimeProvider.System);
-        await append.AddAsync([.. Enumerable.Range(0, rows).Select(i => new CommentRecord(i + 2, $"{source.Key} comment {i}", (short)(i % 2)))], CancellationToken.None);
-        await append.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>The system clock moved ahead by <paramref name="shift"/>.</summary>

@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Amazon.S3;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
-using ToxicFunctions.Csv;
 using ToxicFunctions.Ingestion;
 using ToxicFunctions.Lake;
 using ToxicFunctions.Pipeline;
@@ -77,8 +75,8 @@ public sealed class RawCommentsLakeTests(TestDatabase database) : IClassFixture<
         var table = new DeltaTable(new S3ArtifactStore(database.Get<IAmazonS3>(), Bucket()), "raw_comments");
         var source = new ObjectRef("s3", "raw", "twice.csv", "etag-1", 10);
 
-        Assert.Equal(0, await AppendAsync(table, source, 3));
-        Assert.Null(await AppendAsync(table, source, 3));
+        Assert.Equal(0, await LakeFiles.AppendAsync(table, source, 3));
+        Assert.Null(await LakeFiles.AppendAsync(table, source, 3));
 
         var snapshot = (await table.LoadAsync(null, CancellationToken.None))!;
         Assert.Equal(0, snapshot.Version);
@@ -93,14 +91,12 @@ public sealed class RawCommentsLakeTests(TestDatabase database) : IClassFixture<
     public async Task Concurrent_writers_each_commit_a_version_and_lose_no_row(string store)
     {
         var bucket = Bucket();
-        IArtifactStore Store() => store == "s3"
-            ? new S3ArtifactStore(database.Get<IAmazonS3>(), bucket)
-            : new BlobArtifactStore(new BlobServiceClient(TestSettings.Configuration["RawStorage"]), bucket);
+        IArtifactStore Store() => LakeFiles.Store(database, store, bucket);
 
         // Each writer has its own table object (no shared cache), as separate hosts do; all race for version 0 first.
         const int writers = 6;
         var versions = await Task.WhenAll(Enumerable.Range(0, writers).Select(i =>
-            Task.Run(() => AppendAsync(new DeltaTable(Store(), "raw_comments"), new ObjectRef(store, "raw", $"writer-{i}.csv", "v1", 1), 10 + i))));
+            Task.Run(() => LakeFiles.AppendAsync(new DeltaTable(Store(), "raw_comments"), new ObjectRef(store, "raw", $"writer-{i}.csv", "v1", 1), 10 + i))));
 
         Assert.Equal(Enumerable.Range(0, writers).Select(v => (long?)v), versions.Order());
         var table = new DeltaTable(Store(), "raw_comments");
@@ -118,7 +114,7 @@ public sealed class RawCommentsLakeTests(TestDatabase database) : IClassFixture<
         var table = new DeltaTable(new S3ArtifactStore(database.Get<IAmazonS3>(), Bucket()), "raw_comments");
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(i, await AppendAsync(table, new ObjectRef("s3", "raw", $"part-{i}.csv", "v1", 1), 5));
+            Assert.Equal(i, await LakeFiles.AppendAsync(table, new ObjectRef("s3", "raw", $"part-{i}.csv", "v1", 1), 5));
         }
 
         for (var version = 0; version < 3; version++)
@@ -133,10 +129,4 @@ public sealed class RawCommentsLakeTests(TestDatabase database) : IClassFixture<
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => table.LoadAsync(3, CancellationToken.None));
     }
 
-    private static async Task<long?> AppendAsync(DeltaTable table, ObjectRef source, int rows)
-    {
-        await using var append = new RawCommentsAppend(table, source, TimeProvider.System);
-        await append.AddAsync([.. Enumerable.Range(0, rows).Select(i => new CommentRecord(i + 2, $"{source.Key} comment {i}", (short)(i % 2)))], CancellationToken.None);
-        return await append.CommitAsync(CancellationToken.None);
-    }
 }

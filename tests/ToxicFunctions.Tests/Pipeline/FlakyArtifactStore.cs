@@ -2,8 +2,11 @@ using ToxicFunctions.Pipeline;
 
 namespace ToxicFunctions.Tests.Pipeline;
 
-/// <summary>The real store, except that the first <c>failures</c> writes fail as a dropped connection would.</summary>
-internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures) : IArtifactStore
+/// <summary>
+/// The real store, except that the first <c>failures</c> writes fail as a dropped connection would, and so does every
+/// file written to a key that <c>refuses</c> matches.
+/// </summary>
+internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures, Func<string, bool>? refuses = null) : IArtifactStore
 {
     private int _writes;
 
@@ -14,7 +17,7 @@ internal sealed class FlakyArtifactStore(IArtifactStore inner, int failures) : I
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
 
     public Task PutFileAsync(string key, string path, string contentType, CancellationToken cancellationToken) =>
-        Interlocked.Increment(ref _writes) <= failures
+        refuses?.Invoke(key) == true || Interlocked.Increment(ref _writes) <= failures
             ? throw new IOException($"Injected transient failure writing {key}.")
             : inner.PutFileAsync(key, path, contentType, cancellationToken);
 
