@@ -26,7 +26,10 @@ public sealed class ScoringOptions : IValidatableObject
     /// <summary>Comments of concurrent requests gathered into one model run, at most (a single larger request runs whole).</summary>
     public int MaxBatchTexts { get; set; } = DefaultMaxBatchTexts;
 
-    /// <summary>How long a batch waits for more requests after its first one, at most.</summary>
+    /// <summary>
+    /// How long a batch waits for more requests after its first one, at most; only while no other batch runs (under
+    /// load the requests arriving during a run form the next batch without waiting, and a wait would idle a processor).
+    /// </summary>
     public TimeSpan MaxBatchWait { get; set; } = DefaultMaxBatchWait;
 
     /// <summary>Batches scored at once, at most; 0 (the default): one per processor.</summary>
