@@ -39,7 +39,10 @@ public sealed class CdcRelay(
         using var kafka = producers.Create();
         var producer = new ChangeEventProducer(kafka, new DebeziumEventWriter(settings.TopicPrefix, database, settings.IncludeSchema), settings.TopicPrefix);
 
-        await using var replication = new LogicalReplicationConnection(connectionString)
+        // No command timeout on the replication connection: creating a slot waits for every transaction running then
+        // to end, and dropping one waits for its previous holder to let go; both end with the token instead.
+        var replicationString = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+        await using var replication = new LogicalReplicationConnection(replicationString)
         {
             WalReceiverStatusInterval = settings.StatusInterval,
         };

@@ -53,8 +53,7 @@ internal sealed class RelaySlot(NpgsqlDataSource dataSource, string slotName, IL
 
         await ScalarAsync(connection, "DELETE FROM staging.cdc_relays WHERE slot_name = @slot", cancellationToken);
         var repair = await ScalarAsync(connection, "SELECT true FROM staging.cdc_relay_resnapshots WHERE slot_name = @slot", cancellationToken) is true;
-        var slot = await replication.CreatePgOutputReplicationSlot(
-            slotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
+        var slot = await CreateSlotAsync(replication, cancellationToken);
         var consistentPoint = (ulong)slot.ConsistentPoint;
         var rows = await snapshot.ProduceAsync(slot.SnapshotName!, consistentPoint, repair, producer, cancellationToken);
 
@@ -127,5 +126,16 @@ internal sealed class RelaySlot(NpgsqlDataSource dataSource, string slotName, IL
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("slot", slotName);
         return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the slot, exporting the snapshot at its consistent point. PostgreSQL sets that point once every
+    /// transaction running at that moment has ended, in any database, so a long transaction elsewhere (a batch load)
+    /// delays the relay's start; the replication connection has no command timeout for this (see <see cref="CdcRelay"/>).
+    /// </summary>
+    private Task<PgOutputReplicationSlot> CreateSlotAsync(LogicalReplicationConnection replication, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Creating slot {Slot}; PostgreSQL waits for the transactions running now to end", slotName);
+        return replication.CreatePgOutputReplicationSlot(slotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
     }
 }

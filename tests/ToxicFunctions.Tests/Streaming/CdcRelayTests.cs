@@ -189,6 +189,32 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task Creating_the_slot_waits_for_a_transaction_in_progress_longer_than_the_command_timeout()
+    {
+        await CleanAsync();
+
+        // PostgreSQL sets a new slot's consistent point once every transaction running at that moment has ended, in any
+        // database: a long batch load elsewhere delays the relay's start, which must not fail on the command timeout.
+        await using var writer = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await writer.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("INSERT INTO source.comments (comment_text, labels) VALUES ('committed late', 1)", writer, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var shortTimeout = new NpgsqlConnectionStringBuilder(database.ConnectionString) { CommandTimeout = 1 }.ConnectionString;
+        var producer = new RecordingProducer();
+        var starting = RelayRun.StartAsync(database, producer, settings: new Dictionary<string, string?> { ["Postgres:ConnectionString"] = shortTimeout });
+        await Task.Delay(TimeSpan.FromSeconds(4)); // four command timeouts
+        Assert.False(starting.IsCompleted, $"the relay started, or stopped, while a transaction that began before its slot was running: {starting.Exception?.InnerException}");
+
+        await transaction.CommitAsync();
+        await using var relay = await starting;
+        var snapshot = Assert.Single(await producer.WaitForAsync(m => m.Count >= 1));
+        Assert.Equal("committed late", Json(snapshot.Value).GetProperty("after").GetProperty("comment_text").GetString());
+    }
+
+    [Fact]
     public async Task A_delivery_failure_stops_the_relay_without_confirming_the_failed_change()
     {
         await CleanAsync();
@@ -356,17 +382,23 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         private readonly ServiceProvider _services;
         private readonly CancellationTokenSource _stop = new();
 
-        private RelayRun(TestDatabase database, RecordingProducer producer, string slot)
+        private RelayRun(TestDatabase database, RecordingProducer producer, string slot, IDictionary<string, string?>? settings)
         {
             Slot = slot;
             Prefix = slot;
             ConnectionString = database.ConnectionString;
-            _services = database.CreateServices(new Dictionary<string, string?>
+            var all = new Dictionary<string, string?>
             {
                 ["Cdc:SlotName"] = Slot,
                 ["Cdc:TopicPrefix"] = Prefix,
                 ["Cdc:StatusInterval"] = StatusInterval.ToString(),
-            });
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                all[key] = value;
+            }
+
+            _services = database.CreateServices(all);
             var relay = ActivatorUtilities.CreateInstance<CdcRelay>(_services, producer.Factory);
             Run = Task.Run(() => relay.RunAsync(_stop.Token));
         }
@@ -390,9 +422,10 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         };
 
         /// <summary>Starts a relay and returns once its snapshot is in "Kafka" and its slot streams.</summary>
-        public static async Task<RelayRun> StartAsync(TestDatabase database, RecordingProducer producer, string? slot = null)
+        public static async Task<RelayRun> StartAsync(
+            TestDatabase database, RecordingProducer producer, string? slot = null, IDictionary<string, string?>? settings = null)
         {
-            var run = new RelayRun(database, producer, slot ?? $"r{Guid.NewGuid():N}"[..16]);
+            var run = new RelayRun(database, producer, slot ?? $"r{Guid.NewGuid():N}"[..16], settings);
             var deadline = DateTime.UtcNow + s_wait;
             while (await database.ScalarAsync<long>(
                 "SELECT count(*) FROM staging.cdc_relays r JOIN pg_replication_slots s USING (slot_name) WHERE r.slot_name = @slot AND s.active",
