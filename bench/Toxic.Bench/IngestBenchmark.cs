@@ -58,24 +58,18 @@ internal static class IngestBenchmark
                 await objects.UploadAsync(bucket, key, content, default);
             }
 
-            var lakeOnFirst = round % 2 == 0;
-            string oursByCommand = "", offByCommand = "";
-            double oursSeconds = 0, oursMachine = 0, oursCpu = 0, offSeconds = 0, offMachine = 0;
-            for (var turn = 0; turn < 2; turn++)
+            // Lake on and lake off take turns going first.
+            var lakeOnIngest = lakeOn.GetRequiredService<BatchIngestService>();
+            Ingest lakeOnRun, lakeOffRun;
+            if (round % 2 == 0)
             {
-                var commands = MachineCpu.ByProcess();
-                if ((turn == 0) == lakeOnFirst)
-                {
-                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                    (oursSeconds, oursMachine) = await IngestAsync(lakeOn.GetRequiredService<BatchIngestService>(), key);
-                    oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-                    oursByCommand = MachineCpu.Difference(commands, MachineCpu.ByProcess());
-                }
-                else
-                {
-                    (offSeconds, offMachine) = await IngestAsync(ingestLakeOff, key);
-                    offByCommand = MachineCpu.Difference(commands, MachineCpu.ByProcess());
-                }
+                lakeOnRun = await IngestAsync(lakeOnIngest, key);
+                lakeOffRun = await IngestAsync(ingestLakeOff, key);
+            }
+            else
+            {
+                lakeOffRun = await IngestAsync(ingestLakeOff, key);
+                lakeOnRun = await IngestAsync(lakeOnIngest, key);
             }
 
             var stopwatch = Stopwatch.StartNew();
@@ -88,18 +82,18 @@ internal static class IngestBenchmark
 
             var name = round == 0 ? "warm-up round (not counted)" : $"round {round}";
             Console.WriteLine(
-                $"{name}: ingest {oursSeconds:F2} s ({rows / oursSeconds:N0} rows/s, {oursCpu:F2} s CPU in this process, {oursMachine:F2} s on the machine), "
-                + $"lake off {offSeconds:F2} s ({rows / offSeconds:N0} rows/s, {offMachine:F2} s CPU on the machine), plain COPY {copySeconds:F2} s ({rows / copySeconds:N0} rows/s)");
-            Console.WriteLine($"{name}: CPU seconds by command: ingest {oursByCommand}; lake off {offByCommand}");
+                $"{name}: ingest {lakeOnRun.Seconds:F2} s ({rows / lakeOnRun.Seconds:N0} rows/s, {lakeOnRun.ProcessCpu:F2} s CPU in this process, {lakeOnRun.MachineCpu:F2} s on the machine), "
+                + $"lake off {lakeOffRun.Seconds:F2} s ({rows / lakeOffRun.Seconds:N0} rows/s, {lakeOffRun.MachineCpu:F2} s CPU on the machine), plain COPY {copySeconds:F2} s ({rows / copySeconds:N0} rows/s)");
+            Console.WriteLine($"{name}: CPU seconds by command: ingest {lakeOnRun.ByCommand}; lake off {lakeOffRun.ByCommand}");
             if (round == 0)
             {
                 continue;
             }
 
-            ours.Add(oursSeconds);
-            oursMachineCpu.Add(oursMachine);
-            off.Add(offSeconds);
-            offMachineCpu.Add(offMachine);
+            ours.Add(lakeOnRun.Seconds);
+            oursMachineCpu.Add(lakeOnRun.MachineCpu);
+            off.Add(lakeOffRun.Seconds);
+            offMachineCpu.Add(lakeOffRun.MachineCpu);
             peer.Add(copySeconds);
         }
 
@@ -110,9 +104,12 @@ internal static class IngestBenchmark
             $"ingest rows={rows} bytes={bytes} seconds={Median(ours):F2} rows_per_s={oursRate:F0} copy_rows_per_s={peerRate:F0} ratio={oursRate / peerRate:F2} lake_off_rows_per_s={offRate:F0} lake_off_ratio={offRate / peerRate:F2} lake_cost={oursRate / offRate:F2} machine_cpu_s={Median(oursMachineCpu):F2} lake_off_machine_cpu_s={Median(offMachineCpu):F2} cores={Environment.ProcessorCount}"));
         return 0;
 
-        // The wall time of one ingest, and the CPU seconds the whole machine spent meanwhile.
-        async Task<(double Seconds, double MachineCpu)> IngestAsync(BatchIngestService ingest, string key)
+        // One ingest: its wall time, the CPU seconds the whole machine spent meanwhile; and, over the ingest with its
+        // truncate and checkpoints, this process's CPU seconds and every process's by command.
+        async Task<Ingest> IngestAsync(BatchIngestService ingest, string key)
         {
+            var processes = MachineCpu.ByProcess();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             await ExecuteAsync(dataSource, "TRUNCATE staging.comments, staging.rejected_records, staging.loads, public.bench_plain_copy");
             await ExecuteAsync(dataSource, "CHECKPOINT");
             var stopwatch = Stopwatch.StartNew();
@@ -129,7 +126,8 @@ internal static class IngestBenchmark
             var seconds = stopwatch.Elapsed.TotalSeconds;
             var machineCpu = MachineCpu.BusySeconds() - machine;
             await ExecuteAsync(dataSource, "CHECKPOINT");
-            return (seconds, machineCpu);
+            return new Ingest(
+                seconds, machineCpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, MachineCpu.Difference(processes, MachineCpu.ByProcess()));
         }
     }
 
@@ -163,4 +161,6 @@ internal static class IngestBenchmark
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
+
+    private readonly record struct Ingest(double Seconds, double MachineCpu, double ProcessCpu, string ByCommand);
 }

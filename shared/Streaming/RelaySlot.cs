@@ -53,7 +53,12 @@ internal sealed class RelaySlot(NpgsqlDataSource dataSource, string slotName, IL
 
         await ScalarAsync(connection, "DELETE FROM staging.cdc_relays WHERE slot_name = @slot", cancellationToken);
         var repair = await ScalarAsync(connection, "SELECT true FROM staging.cdc_relay_resnapshots WHERE slot_name = @slot", cancellationToken) is true;
-        var slot = await CreateSlotAsync(replication, cancellationToken);
+        // PostgreSQL sets the slot's consistent point once every transaction running now has ended, in any database, so a
+        // long transaction elsewhere (a batch load) delays the relay's start; the replication connection has no command
+        // timeout for this (see CdcRelay).
+        logger.LogInformation("Creating slot {Slot}; PostgreSQL waits for the transactions running now to end", slotName);
+        var slot = await replication.CreatePgOutputReplicationSlot(
+            slotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
         var consistentPoint = (ulong)slot.ConsistentPoint;
         var rows = await snapshot.ProduceAsync(slot.SnapshotName!, consistentPoint, repair, producer, cancellationToken);
 
@@ -126,16 +131,5 @@ internal sealed class RelaySlot(NpgsqlDataSource dataSource, string slotName, IL
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("slot", slotName);
         return await command.ExecuteScalarAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Creates the slot, exporting the snapshot at its consistent point. PostgreSQL sets that point once every
-    /// transaction running at that moment has ended, in any database, so a long transaction elsewhere (a batch load)
-    /// delays the relay's start; the replication connection has no command timeout for this (see <see cref="CdcRelay"/>).
-    /// </summary>
-    private Task<PgOutputReplicationSlot> CreateSlotAsync(LogicalReplicationConnection replication, CancellationToken cancellationToken)
-    {
-        logger.LogInformation("Creating slot {Slot}; PostgreSQL waits for the transactions running now to end", slotName);
-        return replication.CreatePgOutputReplicationSlot(slotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
     }
 }

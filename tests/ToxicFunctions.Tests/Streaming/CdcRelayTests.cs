@@ -204,7 +204,7 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
 
         var shortTimeout = new NpgsqlConnectionStringBuilder(database.ConnectionString) { CommandTimeout = 1 }.ConnectionString;
         var producer = new RecordingProducer();
-        var starting = RelayRun.StartAsync(database, producer, settings: new Dictionary<string, string?> { ["Postgres:ConnectionString"] = shortTimeout });
+        var starting = RelayRun.StartAsync(database, producer, connectionString: shortTimeout);
         await Task.Delay(TimeSpan.FromSeconds(4)); // four command timeouts
         Assert.False(starting.IsCompleted, $"the relay started, or stopped, while a transaction that began before its slot was running: {starting.Exception?.InnerException}");
 
@@ -382,23 +382,17 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
         private readonly ServiceProvider _services;
         private readonly CancellationTokenSource _stop = new();
 
-        private RelayRun(TestDatabase database, RecordingProducer producer, string slot, IDictionary<string, string?>? settings)
+        private RelayRun(TestDatabase database, RecordingProducer producer, string slot, string? connectionString)
         {
             Slot = slot;
             Prefix = slot;
             ConnectionString = database.ConnectionString;
-            var all = new Dictionary<string, string?>
+            _services = TestDatabase.CreateServices(connectionString ?? database.ConnectionString, new Dictionary<string, string?>
             {
                 ["Cdc:SlotName"] = Slot,
                 ["Cdc:TopicPrefix"] = Prefix,
                 ["Cdc:StatusInterval"] = StatusInterval.ToString(),
-            };
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            {
-                all[key] = value;
-            }
-
-            _services = database.CreateServices(all);
+            });
             var relay = ActivatorUtilities.CreateInstance<CdcRelay>(_services, producer.Factory);
             Run = Task.Run(() => relay.RunAsync(_stop.Token));
         }
@@ -421,11 +415,14 @@ public sealed class CdcRelayTests(TestDatabase database) : IClassFixture<TestDat
             ["Cdc__TopicPrefix"] = Prefix,
         };
 
-        /// <summary>Starts a relay and returns once its snapshot is in "Kafka" and its slot streams.</summary>
+        /// <summary>
+        /// Starts a relay (on <paramref name="connectionString"/> when given, else the database's) and returns once its
+        /// snapshot is in "Kafka" and its slot streams.
+        /// </summary>
         public static async Task<RelayRun> StartAsync(
-            TestDatabase database, RecordingProducer producer, string? slot = null, IDictionary<string, string?>? settings = null)
+            TestDatabase database, RecordingProducer producer, string? slot = null, string? connectionString = null)
         {
-            var run = new RelayRun(database, producer, slot ?? $"r{Guid.NewGuid():N}"[..16], settings);
+            var run = new RelayRun(database, producer, slot ?? $"r{Guid.NewGuid():N}"[..16], connectionString);
             var deadline = DateTime.UtcNow + s_wait;
             while (await database.ScalarAsync<long>(
                 "SELECT count(*) FROM staging.cdc_relays r JOIN pg_replication_slots s USING (slot_name) WHERE r.slot_name = @slot AND s.active",
