@@ -10,7 +10,8 @@ namespace ToxicFunctions.Scoring;
 /// <summary>
 /// Micro-batching: the comments of concurrent requests are gathered into one model run (the first request, then
 /// whatever arrives within <see cref="ScoringOptions.MaxBatchWait"/> while no other batch runs, up to
-/// <see cref="ScoringOptions.MaxBatchTexts"/> comments), which ONNX Runtime runs in sub-batches of similar width (<see cref="Training.OnnxModelRunner"/>). Up to
+/// <see cref="ScoringOptions.MaxBatchTexts"/> comments), which ONNX Runtime runs in sub-batches of similar width
+/// (<see cref="Training.OnnxModelRunner"/>). Up to
 /// <see cref="ScoringOptions.MaxConcurrentBatches"/> batches run at once; a batch is formed when one of them may start,
 /// from what arrived meanwhile, so batches grow with the load. A batch leases one model version
 /// from its <see cref="ModelSource"/>, so no response mixes versions and a model replaced meanwhile is disposed only
@@ -25,7 +26,6 @@ public sealed class ScoringBatcher : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _slots;
     private readonly Task _loop;
-    private int _runningBatches;
 
     /// <summary>Starts the batching loop.</summary>
     public ScoringBatcher(ModelSource source, IOptions<ScoringOptions> options, ToxicMetrics metrics, ILogger<ScoringBatcher> logger)
@@ -87,7 +87,7 @@ public sealed class ScoringBatcher : IAsyncDisposable
                 // Waiting for company pays only while the processors are idle: with another batch running, the
                 // requests arriving meanwhile form the next batch anyway, and waiting would leave a processor unused.
                 var wait = deadline - DateTime.UtcNow;
-                if (batch.Count == 0 || wait <= TimeSpan.Zero || Volatile.Read(ref _runningBatches) > 0)
+                if (batch.Count == 0 || wait <= TimeSpan.Zero || running.Exists(t => !t.IsCompleted))
                 {
                     break;
                 }
@@ -115,7 +115,6 @@ public sealed class ScoringBatcher : IAsyncDisposable
             }
 
             running.RemoveAll(t => t.IsCompleted);
-            Interlocked.Increment(ref _runningBatches);
             running.Add(Task.Run(async () =>
             {
                 try
@@ -124,7 +123,6 @@ public sealed class ScoringBatcher : IAsyncDisposable
                 }
                 finally
                 {
-                    Interlocked.Decrement(ref _runningBatches);
                     _slots.Release();
                 }
             }));
