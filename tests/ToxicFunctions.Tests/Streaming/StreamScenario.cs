@@ -117,7 +117,10 @@ internal sealed class StreamScenario(TestDatabase database)
             await Task.Delay(250);
         }
 
-        Assert.True(difference is null, $"staging.stream_comments differs from source.comments: {difference}");
+        if (difference is not null)
+        {
+            Assert.Fail($"staging.stream_comments differs from source.comments: {difference}; {await DiagnosisAsync()}");
+        }
 
         await using var command = database.DataSource.CreateCommand(
             "SELECT comment_text, input_ids FROM staging.stream_comments WHERE NOT deleted");
@@ -144,6 +147,62 @@ internal sealed class StreamScenario(TestDatabase database)
         await reader.ReadAsync();
         var (source, staging, mismatched) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         return mismatched == 0 ? null : $"{source} source rows, {staging} live staging rows, {mismatched} rows differ";
+    }
+
+    /// <summary>
+    /// Where the events are, for a failure message: the slot's position against the server's, the topic's end offsets,
+    /// the group's committed offsets and the consumer's own, dead letters and gaps.
+    /// </summary>
+    private async Task<string> DiagnosisAsync()
+    {
+        var parts = new List<string>();
+        try
+        {
+            await using (var command = database.DataSource.CreateCommand(
+                """
+                SELECT format('slot active=%s confirmed=%s of wal %s; relay row %s; dead letters %s; offset gaps %s; consumer next offsets %s',
+                    s.active, s.confirmed_flush_lsn, pg_current_wal_lsn(), r.slot_name IS NOT NULL,
+                    (SELECT count(*) FROM staging.stream_dead_letters),
+                    (SELECT count(*) FROM staging.stream_offset_gaps),
+                    (SELECT coalesce(string_agg(partition || ':' || next_offset, ',' ORDER BY partition), 'none')
+                     FROM staging.stream_partition_offsets WHERE topic = @topic))
+                FROM (SELECT @slot AS slot_name) wanted
+                LEFT JOIN pg_replication_slots s USING (slot_name)
+                LEFT JOIN staging.cdc_relays r USING (slot_name)
+                """))
+            {
+                command.Parameters.AddWithValue("slot", Settings(true, true)["Cdc:SlotName"]!);
+                command.Parameters.AddWithValue("topic", Topic);
+                parts.Add((string)(await command.ExecuteScalarAsync())!);
+            }
+
+            var bootstrap = TestSettings.Configuration["Kafka:BootstrapServers"];
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+            var topic = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single();
+            if (topic.Error.IsError)
+            {
+                parts.Add($"topic: {topic.Error.Reason}");
+                return string.Join("; ", parts);
+            }
+
+            var partitions = topic.Partitions.Select(p => new TopicPartition(Topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
+            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+            {
+                BootstrapServers = bootstrap,
+                GroupId = Settings(true, true)["Kafka:ConsumerGroup"],
+                EnableAutoCommit = false,
+            }).Build();
+            var ends = partitions.Select(p => $"{p.Partition.Value}:{consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value}");
+            parts.Add($"topic end offsets {string.Join(",", ends)}");
+            var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Select(c => $"{c.Partition.Value}:{c.Offset.Value}");
+            parts.Add($"group committed {string.Join(",", committed)}");
+        }
+        catch (Exception e) when (e is NpgsqlException or KafkaException)
+        {
+            parts.Add($"diagnosis stopped: {e.Message}");
+        }
+
+        return string.Join("; ", parts);
     }
 
     private async Task<bool> RelayStreamingAsync()
