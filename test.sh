@@ -34,6 +34,10 @@ if ((status == 124 || status == 137)); then
   ps -eo pid,ppid,etime,stat,args --forest >&2
 fi
 if ((status != 0)); then
+  # What the hosts logged as errors during the run, and the stream's warnings: a failed test's cause is often there,
+  # far above the tail. Printed before the failed tests, which stay the last thing in the output.
+  echo "test: errors the hosts logged during the run, and the stream's warnings (first lines of each):" >&2
+  awk '/^(fail: |warn: [A-Za-z.]*(Kafka|Cdc|Relay))/ { n = 3 } n-- > 0 { print }' "$log" | cut -c1-300 | head -n 45 >&2
   echo "test: the failed tests (full output in $log):" >&2
   awk '/^  Failed / { keep = 1; lines = 0 }
        /^  (Passed|Skipped) / || !/^(  |---)/ { keep = 0 }

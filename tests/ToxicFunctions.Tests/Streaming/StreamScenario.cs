@@ -193,7 +193,7 @@ internal sealed class StreamScenario(TestDatabase database)
                 EnableAutoCommit = false,
             }).Build();
             var ends = partitions.Select(p => $"{p.Partition.Value}:{consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value}");
-            parts.Add($"topic end offsets {string.Join(",", ends)}");
+            parts.Add($"{Topic} end offsets {string.Join(",", ends)}");
             var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Select(c => $"{c.Partition.Value}:{c.Offset.Value}");
             parts.Add($"group committed {string.Join(",", committed)}");
         }
