@@ -16,6 +16,12 @@ internal sealed class StreamScenario(TestDatabase database)
 
     public string Topic => $"{_name}.source.comments";
 
+    private string SlotName => $"slot_{_name}";
+
+    private string ConsumerGroup => $"group_{_name}";
+
+    private static string? BootstrapServers => TestSettings.Configuration["Kafka:BootstrapServers"];
+
     public Dictionary<string, string?> Settings(bool relay, bool consumer) => new()
     {
         ["Postgres:ConnectionString"] = database.ConnectionString,
@@ -24,10 +30,10 @@ internal sealed class StreamScenario(TestDatabase database)
         ["LocalHost:CdcRelay:Enabled"] = relay ? "true" : "false",
         ["LocalHost:CdcRelay:RestartDelay"] = "00:00:00.200",
         ["LocalHost:KafkaTrigger:Enabled"] = consumer ? "true" : "false",
-        ["Cdc:SlotName"] = $"slot_{_name}",
+        ["Cdc:SlotName"] = SlotName,
         ["Cdc:TopicPrefix"] = _name,
         ["Kafka:Topic"] = Topic,
-        ["Kafka:ConsumerGroup"] = $"group_{_name}",
+        ["Kafka:ConsumerGroup"] = ConsumerGroup,
     };
 
     /// <summary>
@@ -73,21 +79,13 @@ internal sealed class StreamScenario(TestDatabase database)
     }
 
     public static IProducer<byte[]?, byte[]?> Producer() =>
-        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = TestSettings.Configuration["Kafka:BootstrapServers"] }).Build();
+        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
 
     /// <summary>Every message on the topic so far, read by partition up to each partition's end.</summary>
     public List<ConsumeResult<byte[]?, byte[]?>> ReadTopic()
     {
-        var bootstrap = TestSettings.Configuration["Kafka:BootstrapServers"];
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-        var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => new TopicPartition(Topic, p.PartitionId)).ToList();
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = $"reader_{Guid.NewGuid():N}",
-            EnableAutoCommit = false,
-        }).Build();
+        var partitions = TopicPartitions(TopicMetadata());
+        using var consumer = Reader($"reader_{Guid.NewGuid():N}");
         var remaining = partitions
             .Select(p => (Partition: p, End: consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value))
             .Where(p => p.End > 0)
@@ -171,27 +169,20 @@ internal sealed class StreamScenario(TestDatabase database)
                 LEFT JOIN staging.cdc_relays r USING (slot_name)
                 """))
             {
-                command.Parameters.AddWithValue("slot", Settings(true, true)["Cdc:SlotName"]!);
+                command.Parameters.AddWithValue("slot", SlotName);
                 command.Parameters.AddWithValue("topic", Topic);
                 parts.Add((string)(await command.ExecuteScalarAsync())!);
             }
 
-            var bootstrap = TestSettings.Configuration["Kafka:BootstrapServers"];
-            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-            var topic = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single();
+            var topic = TopicMetadata();
             if (topic.Error.IsError)
             {
                 parts.Add($"topic: {topic.Error.Reason}");
                 return string.Join("; ", parts);
             }
 
-            var partitions = topic.Partitions.Select(p => new TopicPartition(Topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
-            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-            {
-                BootstrapServers = bootstrap,
-                GroupId = Settings(true, true)["Kafka:ConsumerGroup"],
-                EnableAutoCommit = false,
-            }).Build();
+            var partitions = TopicPartitions(topic);
+            using var consumer = Reader(ConsumerGroup);
             var ends = partitions.Select(p => $"{p.Partition.Value}:{consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value}");
             parts.Add($"{Topic} end offsets {string.Join(",", ends)}");
             var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Select(c => $"{c.Partition.Value}:{c.Offset.Value}");
@@ -205,11 +196,24 @@ internal sealed class StreamScenario(TestDatabase database)
         return string.Join("; ", parts);
     }
 
+    private TopicMetadata TopicMetadata()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        return admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single();
+    }
+
+    private List<TopicPartition> TopicPartitions(TopicMetadata topic) =>
+        [.. topic.Partitions.Select(p => new TopicPartition(Topic, p.PartitionId)).OrderBy(p => p.Partition.Value)];
+
+    /// <summary>A consumer of <paramref name="groupId"/> that never joins the group or commits: for assigned reads and offset queries.</summary>
+    private static IConsumer<byte[]?, byte[]?> Reader(string groupId) =>
+        new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = groupId, EnableAutoCommit = false }).Build();
+
     private async Task<bool> RelayStreamingAsync()
     {
         await using var command = database.DataSource.CreateCommand(
             "SELECT EXISTS (SELECT FROM staging.cdc_relays r JOIN pg_replication_slots s USING (slot_name) WHERE r.slot_name = @slot AND s.active)");
-        command.Parameters.AddWithValue("slot", Settings(true, true)["Cdc:SlotName"]!);
+        command.Parameters.AddWithValue("slot", SlotName);
         return (bool)(await command.ExecuteScalarAsync())!;
     }
 
